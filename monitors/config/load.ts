@@ -1,0 +1,146 @@
+import { readFileSync, statSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseDocument } from "yaml";
+import type { z } from "zod";
+import { configSchema, MAX_INTERVAL_MS, MIN_INTERVAL_MS, type MonitorSpec } from "./schema";
+import { phaseOffsetMs } from "../schedule/slots";
+import { missingSecrets } from "./secrets";
+
+export const DEFAULT_CONFIG_PATH = "monitors/openregistry.yaml";
+const MAX_CONFIG_BYTES = 5 * 1024 * 1024;
+
+/** Thrown with one line per problem: "file: path: what is wrong". */
+export class ConfigError extends Error {
+  constructor(readonly file: string, readonly problems: string[]) {
+    super(problems.map((p) => `${file}: ${p}`).join("\n"));
+    this.name = "ConfigError";
+  }
+}
+
+export interface MonitorDefinition {
+  slug: string;
+  name: string;
+  group: string;
+  kind: MonitorSpec["kind"];
+  description?: string;
+  isPublic: boolean;
+  showTarget: boolean;
+  intervalMs: number;
+  timeoutMs: number;
+  phaseMs: number;
+  confirm: { down: number; up: number };
+  sloPercent?: number;
+  sortOrder: number;
+  /** Set when the monitor cannot run yet, for example a credential variable that is unset. */
+  disabledReason?: string;
+  spec: MonitorSpec;
+}
+
+export interface LoadedConfig {
+  file: string;
+  groups: string[];
+  monitors: MonitorDefinition[];
+}
+
+export function configPathFromEnv(env = process.env): string {
+  return resolve(env.MONITORS_CONFIG || DEFAULT_CONFIG_PATH);
+}
+
+function formatPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = "";
+  for (const p of path) out += typeof p === "number" ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out || "(top level)";
+}
+
+function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
+  // Name the monitor by slug as well as by index: "monitors[3] (registry-api).url".
+  let where = formatPath(issue.path);
+  if (issue.path[0] === "monitors" && typeof issue.path[1] === "number") {
+    const m = (input as { monitors?: Array<{ slug?: unknown }> }).monitors?.[issue.path[1]];
+    if (m && typeof m.slug === "string") where = where.replace(/^monitors\[\d+\]/, (s) => `${s} (${m.slug})`);
+  }
+  let message = issue.message;
+  if (issue.code === "unrecognized_keys") message = `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
+  return `${where}: ${message}`;
+}
+
+/** Parses and validates config text. Never touches the database. */
+export function parseConfig(text: string, file: string, env = process.env): LoadedConfig {
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length) {
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => {
+        const pos = e.linePos?.[0];
+        return `${pos ? `line ${pos.line}, column ${pos.col}` : "YAML"}: ${e.message.split("\n")[0]}`;
+      }),
+    );
+  }
+  let input: unknown;
+  try {
+    input = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    throw new ConfigError(file, [`YAML: ${(e as Error).message.split("\n")[0]}`]);
+  }
+  if (input === null || input === undefined) throw new ConfigError(file, ["(top level): the file is empty; it needs a monitors: list"]);
+  const parsed = configSchema.safeParse(input);
+  if (!parsed.success) throw new ConfigError(file, parsed.error.issues.map((i) => describeIssue(i, input)));
+
+  const cfg = parsed.data;
+  const problems: string[] = [];
+  const seen = new Map<string, number>();
+  const monitors: MonitorDefinition[] = cfg.monitors.map((spec, i) => {
+    const at = `monitors[${i}] (${spec.slug})`;
+    const first = seen.get(spec.slug);
+    if (first !== undefined) problems.push(`${at}.slug: duplicate slug "${spec.slug}", first used at monitors[${first}]`);
+    else seen.set(spec.slug, i);
+    const intervalMs = spec.interval ?? cfg.defaults.interval;
+    const timeoutMs = spec.timeout ?? Math.min(cfg.defaults.timeout, intervalMs);
+    if (intervalMs < MIN_INTERVAL_MS || intervalMs > MAX_INTERVAL_MS) {
+      problems.push(`${at}.interval: must be between 1s and 1d, got ${intervalMs / 1000}s`);
+    }
+    if (timeoutMs <= 0 || timeoutMs >= intervalMs) {
+      problems.push(`${at}.timeout: must be above 0 and below the interval (${intervalMs / 1000}s), got ${timeoutMs / 1000}s`);
+    }
+    const degradedAfter = "degraded_after" in spec ? spec.degraded_after : undefined;
+    if (degradedAfter !== undefined && degradedAfter >= timeoutMs) {
+      problems.push(`${at}.degraded_after: must be below the timeout (${timeoutMs}ms), got ${degradedAfter}ms`);
+    }
+    const missing = missingSecrets(spec, env);
+    return {
+      slug: spec.slug,
+      name: spec.name,
+      group: spec.group,
+      kind: spec.kind,
+      description: spec.description,
+      isPublic: spec.public,
+      showTarget: spec.show_target,
+      intervalMs,
+      timeoutMs,
+      phaseMs: phaseOffsetMs(spec.slug, intervalMs),
+      confirm: spec.confirm ?? cfg.defaults.confirm,
+      sloPercent: spec.slo,
+      sortOrder: i,
+      disabledReason: missing.length ? `waiting for credentials: set ${missing.join(", ")}` : undefined,
+      spec,
+    };
+  });
+  if (problems.length) throw new ConfigError(file, problems);
+
+  const groups = [...cfg.groups];
+  for (const m of monitors) if (!groups.includes(m.group)) groups.push(m.group);
+  return { file, groups, monitors };
+}
+
+export function loadConfigFile(file = configPathFromEnv(), env = process.env): LoadedConfig {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (e) {
+    throw new ConfigError(file, [`cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`]);
+  }
+  if (size > MAX_CONFIG_BYTES) {
+    throw new ConfigError(file, [`the file is ${(size / 1048576).toFixed(1)} MB; the limit is ${MAX_CONFIG_BYTES / 1048576} MB`]);
+  }
+  return parseConfig(readFileSync(file, "utf8"), file, env);
+}

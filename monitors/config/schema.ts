@@ -1,0 +1,187 @@
+import { z } from "zod";
+import { parseDurationMs } from "./duration";
+
+/** Bounds that keep the scheduler sane. Below 10 s is meant for tests and demos; above a day is not monitoring. */
+export const MIN_INTERVAL_MS = 1_000;
+export const MAX_INTERVAL_MS = 86_400_000;
+
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+
+const duration = (what: string) =>
+  z.union([z.string(), z.number()]).transform((v, ctx) => {
+    const ms = parseDurationMs(v);
+    if (ms === null) {
+      ctx.addIssue({ code: "custom", message: `${what} must be a duration like "30s", "5m" or a number of seconds, got ${JSON.stringify(v)}` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+/** A value written in the file, or the name of an environment variable that holds it (for secrets). */
+export const secretValue = z.union([
+  z.string(),
+  z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "env must name an environment variable") }).strict(),
+]);
+export type SecretValue = z.infer<typeof secretValue>;
+
+const regexSource = z.string().superRefine((src, ctx) => {
+  try {
+    new RegExp(src);
+  } catch (e) {
+    ctx.addIssue({ code: "custom", message: `not a valid regular expression: ${(e as Error).message}` });
+  }
+});
+
+/** Accepted HTTP statuses: 200, "200-299" or "2xx". */
+const statusSpec = z.union([
+  z.number().int().min(100).max(599),
+  z.string().regex(/^([1-5]xx|\d{3}-\d{3}|\d{3})$/, 'status must look like 200, "200-299" or "2xx"'),
+]);
+
+const jsonAssertion = z
+  .object({
+    path: z.string().regex(/^\$(\.[A-Za-z_$][\w$-]*|\[\d+\]|\["[^"]+"\])*$/, 'path must look like $.a.b[0] or $["key"]'),
+    equals: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
+    matches: regexSource.optional(),
+    exists: z.boolean().optional(),
+  })
+  .strict()
+  .refine((a) => a.equals !== undefined || a.matches !== undefined || a.exists !== undefined, {
+    message: "a json assertion needs equals, matches or exists",
+  });
+
+const headerAssertion = z
+  .object({
+    name: z.string().min(1),
+    equals: z.string().optional(),
+    contains: z.string().optional(),
+    matches: regexSource.optional(),
+    absent: z.boolean().optional(),
+  })
+  .strict();
+
+const confirm = z
+  .object({ down: z.number().int().min(1).max(20).default(2), up: z.number().int().min(1).max(20).default(2) })
+  .strict();
+
+const common = {
+  slug: z.string().regex(SLUG, "slug must be lowercase letters, digits and dashes (1-64 chars)"),
+  name: z.string().min(1).max(120),
+  group: z.string().max(80).default("Other"),
+  description: z.string().max(500).optional(),
+  public: z.boolean().default(true),
+  /** Show the target URL/host and error texts on the public page. Off by default: internal hostnames must not leak. */
+  show_target: z.boolean().default(false),
+  interval: duration("interval").optional(),
+  timeout: duration("timeout").optional(),
+  confirm: confirm.optional(),
+  slo: z.number().gt(0).lt(100).optional(),
+};
+
+const httpUrl = z.string().superRefine((s, ctx) => {
+  let u: URL;
+  try {
+    u = new URL(s);
+  } catch {
+    ctx.addIssue({ code: "custom", message: `not a valid URL: ${JSON.stringify(s)}` });
+    return;
+  }
+  if (u.protocol !== "http:" && u.protocol !== "https:") {
+    ctx.addIssue({ code: "custom", message: `URL must be http: or https:, got ${u.protocol}` });
+  }
+});
+
+export const httpMonitor = z
+  .object({
+    ...common,
+    kind: z.literal("http"),
+    url: httpUrl,
+    method: z.enum(["GET", "HEAD", "POST", "PUT", "OPTIONS"]).default("GET"),
+    headers: z.record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, "invalid header name"), secretValue).default({}),
+    body: z.string().max(65536).optional(),
+    follow_redirects: z.boolean().default(true),
+    max_redirects: z.number().int().min(0).max(20).default(5),
+    max_body_bytes: z.number().int().min(0).max(10 * 1024 * 1024).default(64 * 1024),
+    tls_verify: z.boolean().default(true),
+    degraded_after: duration("degraded_after").optional(),
+    cert_expiry_days: z.number().int().min(1).max(365).optional(),
+    expect: z
+      .object({
+        status: z.array(statusSpec).min(1).default(["2xx"]),
+        body_contains: z.string().min(1).optional(),
+        body_not_contains: z.string().min(1).optional(),
+        body_regex: regexSource.optional(),
+        json: z.array(jsonAssertion).optional(),
+        headers: z.array(headerAssertion).optional(),
+      })
+      .strict()
+      .default({ status: ["2xx"] }),
+  })
+  .strict();
+
+export const tcpMonitor = z
+  .object({
+    ...common,
+    kind: z.literal("tcp"),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535),
+    degraded_after: duration("degraded_after").optional(),
+  })
+  .strict();
+
+export const DNS_RECORD_TYPES = ["A", "AAAA", "CNAME", "MX", "TXT", "NS", "SRV", "CAA", "PTR"] as const;
+
+export const dnsMonitor = z
+  .object({
+    ...common,
+    kind: z.literal("dns"),
+    name: z.string().min(1),
+    /** The hostname to resolve. `name` is the display name, so this is `query`. */
+    query: z.string().min(1).max(253),
+    record: z.enum(DNS_RECORD_TYPES).default("A"),
+    /** "ip" or "ip:port"; default: the system resolvers. */
+    resolver: z
+      .string()
+      .regex(/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:]+\])(:\d{1,5})?$|^[0-9a-fA-F:]+$/, 'resolver must be "ip" or "ip:port"')
+      .optional(),
+    expect: z
+      .object({
+        /** Every one of these values must be among the answers. */
+        includes: z.array(z.string()).optional(),
+        /** The answers must be exactly this set. */
+        equals: z.array(z.string()).optional(),
+        min_answers: z.number().int().min(0).default(1),
+      })
+      .strict()
+      .default({ min_answers: 1 }),
+    degraded_after: duration("degraded_after").optional(),
+  })
+  .strict();
+
+export const monitorSchema = z.discriminatedUnion("kind", [httpMonitor, tcpMonitor, dnsMonitor], {
+  error: (issue) =>
+    issue.code === "invalid_union" ? `kind must be one of http, tcp, dns` : undefined,
+});
+
+export const configSchema = z
+  .object({
+    version: z.literal(1).default(1),
+    defaults: z
+      .object({
+        interval: duration("interval").default(60_000),
+        timeout: duration("timeout").default(10_000),
+        confirm: confirm.default({ down: 2, up: 2 }),
+      })
+      .strict()
+      .default({ interval: 60_000, timeout: 10_000, confirm: { down: 2, up: 2 } }),
+    /** Display order of component groups; groups not listed follow in order of appearance. */
+    groups: z.array(z.string()).default([]),
+    monitors: z.array(monitorSchema).max(20_000),
+  })
+  .strict();
+
+export type RawConfig = z.infer<typeof configSchema>;
+export type MonitorSpec = z.infer<typeof monitorSchema>;
+export type HttpMonitorSpec = z.infer<typeof httpMonitor>;
+export type TcpMonitorSpec = z.infer<typeof tcpMonitor>;
+export type DnsMonitorSpec = z.infer<typeof dnsMonitor>;

@@ -1,0 +1,97 @@
+import { Agent, request } from "undici";
+import type { Readable } from "node:stream";
+import type { HttpMonitorSpec } from "../config/schema";
+import { resolveSecret } from "../config/secrets";
+import { classifyError } from "./classify-error";
+import { checkExpectations, statusAccepted } from "./http-expectations";
+import { PhaseTimer, timedConnector } from "./phase-timer";
+import { decodeUtf8, readCapped } from "./read-capped";
+import { failure, type ProbeContext, type ProbeResult } from "./types";
+
+const USER_AGENT = "openregistry-status/0.1 (+https://github.com/containerish/OpenRegistry)";
+const DAY_MS = 86_400_000;
+
+/** Options the HTTP-based probes share: TLS trust for tests and private CAs. */
+export interface HttpProbeOptions {
+  ca?: string | Buffer;
+}
+
+export async function probeHttp(spec: HttpMonitorSpec, ctx: ProbeContext, opts: HttpProbeOptions = {}): Promise<ProbeResult> {
+  const timer = new PhaseTimer();
+  const dispatcher = new Agent({
+    connect: timedConnector(timer, { rejectUnauthorized: spec.tls_verify, ca: opts.ca }, ctx.timeoutMs),
+    // One fresh connection per check, so every result measures DNS, connect and TLS.
+    keepAliveTimeout: 1,
+    headersTimeout: ctx.timeoutMs,
+    bodyTimeout: ctx.timeoutMs,
+  });
+  const details: Record<string, unknown> = {};
+  try {
+    const headers: Record<string, string> = { "user-agent": USER_AGENT };
+    for (const [k, v] of Object.entries(spec.headers)) headers[k.toLowerCase()] = resolveSecret(v, ctx.env);
+
+    let url = new URL(spec.url);
+    const redirects: string[] = [];
+    for (;;) {
+      timer.requestSentAt = timer.now();
+      const res = await request(url, {
+        method: spec.method,
+        headers,
+        body: spec.body,
+        dispatcher,
+        signal: ctx.signal,
+      });
+      timer.headersAt = timer.now();
+      const location = res.headers.location;
+      if (spec.follow_redirects && res.statusCode >= 300 && res.statusCode < 400 && typeof location === "string") {
+        res.body.destroy();
+        if (redirects.length >= spec.max_redirects) {
+          details.redirects = redirects.length;
+          return failure("protocol", `too many redirects (more than ${spec.max_redirects})`, timer.phases(), details);
+        }
+        const next = new URL(location, url);
+        // Credentials stay with the origin they were configured for.
+        if (next.origin !== url.origin) delete headers.authorization;
+        redirects.push(next.origin === url.origin ? next.pathname : next.origin);
+        url = next;
+        continue;
+      }
+
+      details.httpStatus = res.statusCode;
+      if (redirects.length) details.redirects = redirects.length;
+      const cert = timer.certificate;
+      let certExpiresAt: Date | undefined;
+      if (cert?.valid_to) {
+        certExpiresAt = new Date(cert.valid_to);
+        details.certDaysLeft = Math.floor((certExpiresAt.getTime() - Date.now()) / DAY_MS);
+      }
+
+      const needsBody = spec.method !== "HEAD";
+      const read = needsBody ? await readCapped(res.body as unknown as Readable, spec.max_body_bytes) : { bytes: Buffer.alloc(0), truncated: false, size: 0 };
+      if (!needsBody) res.body.destroy();
+      details.bodyBytes = read.size;
+      if (read.truncated) details.bodyTruncated = true;
+      const phases = timer.phases();
+
+      if (!statusAccepted(res.statusCode, spec.expect.status)) {
+        return { ...failure("http_status", `HTTP ${res.statusCode} (expected ${spec.expect.status.join(", ")})`, phases, details), certExpiresAt };
+      }
+      const text = decodeUtf8(read.bytes, read.truncated);
+      const problem = checkExpectations(spec.expect, { text: text.text, truncated: read.truncated, validUtf8: text.valid }, res.headers);
+      if (problem) return { ...failure("assertion", problem, phases, details), certExpiresAt };
+
+      if (spec.cert_expiry_days !== undefined && certExpiresAt && certExpiresAt.getTime() - Date.now() < spec.cert_expiry_days * DAY_MS) {
+        return { status: "degraded", phases, details, certExpiresAt, errorClass: "tls", error: `certificate expires in ${details.certDaysLeft} days` };
+      }
+      if (spec.degraded_after !== undefined && phases.totalMs > spec.degraded_after) {
+        return { status: "degraded", phases, details, certExpiresAt, error: `slow: ${Math.round(phases.totalMs)} ms (limit ${spec.degraded_after} ms)` };
+      }
+      return { status: "up", phases, details, certExpiresAt };
+    }
+  } catch (err) {
+    const { errorClass, error } = classifyError(err, ctx.signal.aborted);
+    return failure(errorClass, error, timer.phases(), details);
+  } finally {
+    dispatcher.destroy().catch(() => {});
+  }
+}

@@ -1,0 +1,31 @@
+import type { Readable } from "node:stream";
+
+/** Reads at most `cap` bytes of a body, then drops the connection: an endless or huge body costs only the cap. */
+export async function readCapped(body: Readable, cap: number): Promise<{ bytes: Buffer; truncated: boolean; size: number }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    const room = cap - size;
+    if (chunk.length >= room) {
+      if (room > 0) chunks.push(chunk.subarray(0, room));
+      size = cap;
+      truncated = chunk.length > room;
+      if (truncated) break;
+      continue;
+    }
+    chunks.push(chunk);
+    size += chunk.length;
+  }
+  if (truncated) body.destroy();
+  return { bytes: Buffer.concat(chunks, size), truncated, size };
+}
+
+/** Strict UTF-8 decoding; a body cut at the cap may end mid-character, which is not an error. */
+export function decodeUtf8(bytes: Buffer, truncated: boolean): { text: string; valid: boolean } {
+  try {
+    return { text: new TextDecoder("utf-8", { fatal: true }).decode(bytes, { stream: truncated }), valid: true };
+  } catch {
+    return { text: bytes.toString("utf8"), valid: false };
+  }
+}

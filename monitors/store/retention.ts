@@ -1,0 +1,36 @@
+import type { Db } from "./client";
+
+export interface RetentionPolicy {
+  rawDays: number;
+  minuteHours: number;
+  hourDays: number;
+  /** 0 keeps day buckets forever. */
+  dayDays: number;
+}
+
+export const DEFAULT_RETENTION: RetentionPolicy = { rawDays: 14, minuteHours: 48, hourDays: 90, dayDays: 0 };
+
+function positive(v: string | undefined, fallback: number): number {
+  const n = v === undefined ? NaN : Number(v);
+  return Number.isFinite(n) && n >= 0 ? n : fallback;
+}
+
+export function retentionFromEnv(env = process.env): RetentionPolicy {
+  return {
+    rawDays: positive(env.RETENTION_RAW_DAYS, DEFAULT_RETENTION.rawDays),
+    minuteHours: positive(env.RETENTION_MINUTE_HOURS, DEFAULT_RETENTION.minuteHours),
+    hourDays: positive(env.RETENTION_HOUR_DAYS, DEFAULT_RETENTION.hourDays),
+    dayDays: positive(env.RETENTION_DAY_DAYS, DEFAULT_RETENTION.dayDays),
+  };
+}
+
+/** Deletes raw results and fine rollups past their retention. Coarser buckets already hold their counts. */
+export async function applyRetention(db: Db, policy: RetentionPolicy = DEFAULT_RETENTION, now = Date.now()) {
+  const H = 3_600_000;
+  const D = 24 * H;
+  const raw = await db.checkResult.deleteMany({ where: { slot: { lt: new Date(now - policy.rawDays * D) } } });
+  const minute = await db.rollup.deleteMany({ where: { resolution: "minute", bucket: { lt: new Date(now - policy.minuteHours * H) } } });
+  const hour = await db.rollup.deleteMany({ where: { resolution: "hour", bucket: { lt: new Date(now - policy.hourDays * D) } } });
+  const day = policy.dayDays > 0 ? await db.rollup.deleteMany({ where: { resolution: "day", bucket: { lt: new Date(now - policy.dayDays * D) } } }) : { count: 0 };
+  return { raw: raw.count, minute: minute.count, hour: hour.count, day: day.count };
+}

@@ -1,0 +1,84 @@
+#!/usr/bin/env node
+// npm start: migrate, build the web app if needed, then run web and agent as two
+// processes (so page rendering never delays a probe), stopping both on Ctrl-C.
+// `--web` or `--agent` runs one alone; arguments after them go to that process.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import { runPrisma } from "./prisma.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const args = process.argv.slice(2);
+const only = args[0] === "--web" ? "web" : args[0] === "--agent" ? "agent" : null;
+const extra = only ? args.slice(1) : args;
+const port = process.env.PORT || "3000";
+const log = (line) => console.log(`${new Date().toISOString()} start ${line}`);
+
+function migrate() {
+  const r = runPrisma(["migrate", "deploy"], { stdio: "pipe" });
+  if (r.status !== 0) {
+    process.stderr.write(r.stdout + r.stderr);
+    console.error("start: database migration failed; nothing was started");
+    process.exit(1);
+  }
+  log("database is migrated");
+}
+
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+function buildIfNeeded() {
+  const buildId = join(root, ".next", "BUILD_ID");
+  const sources = ["app", "monitors/queries", "monitors/store", "next.config.js", "package-lock.json"].map((p) => newestMtime(join(root, p)));
+  if (existsSync(buildId) && statSync(buildId).mtimeMs >= Math.max(...sources)) return;
+  log("building the web app (first start or changed sources)");
+  const r = spawnSync(process.execPath, [join(root, "node_modules", "next", "dist", "bin", "next"), "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  if (r.status !== 0) {
+    console.error("start: next build failed");
+    process.exit(1);
+  }
+}
+
+const children = new Map();
+let stopping = false;
+
+function launch(name, argv) {
+  const child = spawn(process.execPath, argv, { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  children.set(name, child);
+  child.on("exit", (code, signal) => {
+    children.delete(name);
+    if (!stopping) {
+      console.error(`start: ${name} exited (${signal ?? code}); stopping the rest`);
+      stop(code || 1);
+    } else if (!children.size) process.exit(process.exitCode ?? 0);
+  });
+}
+
+function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  process.exitCode = code;
+  for (const child of children.values()) child.kill("SIGTERM");
+  if (!children.size) process.exit(code);
+  // A child that ignores SIGTERM does not keep the terminal hostage.
+  setTimeout(() => {
+    for (const child of children.values()) child.kill("SIGKILL");
+  }, 20_000).unref();
+}
+
+process.on("SIGINT", () => stop(0));
+process.on("SIGTERM", () => stop(0));
+process.on("SIGHUP", () => children.get("agent")?.kill("SIGHUP"));
+
+migrate();
+if (only !== "agent") buildIfNeeded();
+if (only !== "agent") launch("web", [join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port, ...(only === "web" ? extra : [])]);
+if (only !== "web") launch("agent", ["--import", "tsx", join(root, "monitors", "agent.ts"), ...(only === "agent" ? extra : [])]);
+log(`${only ?? "web and agent"} started${only !== "agent" ? ` — status page on http://localhost:${port}` : ""}`);
