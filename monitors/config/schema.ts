@@ -159,8 +159,11 @@ export const dnsMonitor = z
   .strict();
 
 export const monitorSchema = z.discriminatedUnion("kind", [httpMonitor, tcpMonitor, dnsMonitor], {
-  error: (issue) =>
-    issue.code === "invalid_union" ? `kind must be one of http, tcp, dns` : undefined,
+  error: (issue) => {
+    if (issue.code !== "invalid_union") return undefined;
+    const kind = (issue.input as { kind?: unknown } | undefined)?.kind;
+    return kind === undefined ? "kind is missing; it must be one of http, tcp, dns" : `kind must be one of http, tcp, dns, got ${JSON.stringify(kind)}`;
+  },
 });
 
 export const configSchema = z

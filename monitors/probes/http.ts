@@ -44,7 +44,7 @@ export async function probeHttp(spec: HttpMonitorSpec, ctx: ProbeContext, opts: 
       timer.headersAt = timer.now();
       const location = res.headers.location;
       if (spec.follow_redirects && res.statusCode >= 300 && res.statusCode < 400 && typeof location === "string") {
-        res.body.destroy();
+        await res.body.dump({ limit: 64 * 1024 }).catch(() => {});
         if (redirects.length >= spec.max_redirects) {
           details.redirects = redirects.length;
           return failure("protocol", `too many redirects (more than ${spec.max_redirects})`, timer.phases(), details);
@@ -68,7 +68,7 @@ export async function probeHttp(spec: HttpMonitorSpec, ctx: ProbeContext, opts: 
 
       const needsBody = spec.method !== "HEAD";
       const read = needsBody ? await readCapped(res.body as unknown as Readable, spec.max_body_bytes) : { bytes: Buffer.alloc(0), truncated: false, size: 0 };
-      if (!needsBody) res.body.destroy();
+      if (!needsBody) await res.body.dump({ limit: 0 }).catch(() => {});
       details.bodyBytes = read.size;
       if (read.truncated) details.bodyTruncated = true;
       const phases = timer.phases();

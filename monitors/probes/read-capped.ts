@@ -17,7 +17,11 @@ export async function readCapped(body: Readable, cap: number): Promise<{ bytes: 
     chunks.push(chunk);
     size += chunk.length;
   }
-  if (truncated) body.destroy();
+  if (truncated) {
+    // Dropping the rest aborts the request; that abort is expected, not an error to surface.
+    body.on("error", () => {});
+    body.destroy();
+  }
   return { bytes: Buffer.concat(chunks, size), truncated, size };
 }
 
