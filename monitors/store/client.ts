@@ -4,16 +4,20 @@ import { ensureSqliteFolder, resolveDatabaseTarget, type DatabaseTarget } from "
 
 export type Db = PrismaClient;
 
-/** SQLite waits this long for a competing writer before SQLITE_BUSY. */
-const BUSY_TIMEOUT_MS = 5000;
+/**
+ * How long SQLite waits for a competing writer before SQLITE_BUSY. better-sqlite3 waits
+ * synchronously, freezing the event loop (and every probe timing in it), so the wait is
+ * short and the result writer retries with backoff instead.
+ */
+const DEFAULT_BUSY_TIMEOUT_MS = 100;
 
-export async function openDatabase(url?: string): Promise<{ db: Db; target: DatabaseTarget }> {
+export async function openDatabase(url?: string, opts: { busyTimeoutMs?: number } = {}): Promise<{ db: Db; target: DatabaseTarget }> {
   const target = resolveDatabaseTarget(url);
   if (target.provider !== "sqlite") {
     throw new Error("PostgreSQL support is not available in this build; use a file: DATABASE_URL");
   }
   ensureSqliteFolder(target);
-  const adapter = new PrismaBetterSQLite3({ url: target.filePath, timeout: BUSY_TIMEOUT_MS });
+  const adapter = new PrismaBetterSQLite3({ url: target.filePath, timeout: opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS });
   const db = new PrismaClient({ adapter });
   // WAL lets the web process read while the agent writes; NORMAL sync is safe under WAL.
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");

@@ -1,0 +1,43 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
+
+export interface AgentProcess {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+  waitFor: (pattern: RegExp, timeoutMs?: number) => Promise<void>;
+}
+
+/** Writes a config file into `dir` and returns its path. */
+export function writeConfig(dir: string, monitors: Array<Record<string, unknown>>, name = "monitors.yaml"): string {
+  const file = join(dir, name);
+  writeFileSync(file, stringify({ monitors }));
+  return file;
+}
+
+/** Runs the real agent entry point (monitors/agent.ts) as its own process. */
+export function startAgent(databaseUrl: string, configFile: string, extraEnv: Record<string, string> = {}): AgentProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", "monitors/agent.ts"], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, MONITORS_CONFIG: configFile, CONFIG_WATCH: "0", ...extraEnv },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
+  return {
+    child,
+    output: () => out,
+    exited,
+    waitFor: async (pattern, timeoutMs = 20_000) => {
+      const until = Date.now() + timeoutMs;
+      while (!pattern.test(out)) {
+        if (Date.now() > until) throw new Error(`agent did not print ${pattern} within ${timeoutMs} ms; output:\n${out}`);
+        if (child.exitCode !== null) throw new Error(`agent exited (${child.exitCode}) before printing ${pattern}; output:\n${out}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+  };
+}

@@ -1,0 +1,68 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { createTempDb, type TempDb } from "../helpers/temp-db";
+import { startAgent, writeConfig } from "../helpers/agent-process";
+import { parseConfig } from "../../monitors/config/load";
+import { syncConfig } from "../../monitors/config/sync";
+
+describe("config sync", () => {
+  let t: TempDb;
+  beforeAll(async () => {
+    t = await createTempDb();
+  });
+  afterAll(async () => t.cleanup());
+
+  const cfg = (slugs: string[]) =>
+    parseConfig(JSON.stringify({ monitors: slugs.map((s) => ({ slug: s, name: s.toUpperCase(), kind: "tcp", host: "127.0.0.1", port: 9 })) }), "c.yaml", {});
+
+  it("creates, updates, archives with history and restores monitors", async () => {
+    const first = await syncConfig(t.db, cfg(["a", "b"]));
+    expect(first.created).toEqual(["a", "b"]);
+    const b = await t.db.monitor.findUniqueOrThrow({ where: { slug: "b" } });
+    await t.db.stateChange.create({ data: { monitorId: b.id, fromStatus: "unknown", toStatus: "up", at: new Date(), confirmedAt: new Date() } });
+
+    const second = await syncConfig(t.db, cfg(["a"]));
+    expect(second.archived).toEqual(["b"]);
+    const archived = await t.db.monitor.findUniqueOrThrow({ where: { slug: "b" }, include: { stateChanges: true } });
+    expect(archived.archivedAt).toBeInstanceOf(Date);
+    expect(archived.stateChanges).toHaveLength(1);
+
+    const third = await syncConfig(t.db, cfg(["a", "b"]));
+    expect(third.restored).toEqual(["b"]);
+    expect((await t.db.monitor.findUniqueOrThrow({ where: { slug: "b" } })).archivedAt).toBeNull();
+  });
+
+  it("an invalid config makes the agent exit non-zero with one line per problem and leaves the database untouched", async () => {
+    const before = JSON.stringify(await t.db.monitor.findMany({ orderBy: { id: "asc" } }));
+    const file = join(t.dir, "broken.yaml");
+    writeFileSync(file, `monitors:\n  - { slug: a, name: A, kind: tcp, host: h, port: 99999 }\n  - { slug: c, name: C, kind: smtp }\n`);
+    const agent = startAgent(t.url, file);
+    expect(await agent.exited).toBe(2);
+    const out = agent.output();
+    expect(out).toMatch(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: monitors\\[0\\] \\(a\\)\\.port: `));
+    expect(out).toMatch(/monitors\[1\] \(c\)\.kind: kind must be one of http, tcp, dns, got "smtp"/);
+    expect(out).toMatch(/2 problem\(s\) in the config; nothing was changed in the database/);
+    expect(JSON.stringify(await t.db.monitor.findMany({ orderBy: { id: "asc" } }))).toBe(before);
+  });
+
+  it("SIGHUP reloads the config; an invalid edit is refused and the running set is kept", async () => {
+    const file = writeConfig(t.dir, [{ slug: "x1", name: "X1", kind: "tcp", host: "127.0.0.1", port: 9, interval: "5s", timeout: "1s" }], "reload.yaml");
+    const agent = startAgent(t.url, file);
+    await agent.waitFor(/started in region/);
+    writeConfig(t.dir, [
+      { slug: "x1", name: "X1", kind: "tcp", host: "127.0.0.1", port: 9, interval: "5s", timeout: "1s" },
+      { slug: "x2", name: "X2", kind: "tcp", host: "127.0.0.1", port: 9, interval: "5s", timeout: "1s" },
+    ], "reload.yaml");
+    agent.child.kill("SIGHUP");
+    await agent.waitFor(/reloaded: 1 new/);
+    expect(await t.db.monitor.findUnique({ where: { slug: "x2" } })).not.toBeNull();
+
+    writeFileSync(file, "monitors:\n  - { slug: x1, kind: tcp }\n");
+    agent.child.kill("SIGHUP");
+    await agent.waitFor(/reload refused, keeping the running config/);
+    expect((await t.db.monitor.findUniqueOrThrow({ where: { slug: "x2" } })).archivedAt).toBeNull();
+    agent.child.kill("SIGTERM");
+    expect(await agent.exited).toBe(0);
+  }, 30_000);
+});
