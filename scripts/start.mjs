@@ -6,7 +6,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { runPrisma } from "./prisma.mjs";
+import { migrate } from "./migrate.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
@@ -15,14 +15,14 @@ const extra = only ? args.slice(1) : args;
 const port = process.env.PORT || "3000";
 const log = (line) => console.log(`${new Date().toISOString()} start ${line}`);
 
-function migrate() {
-  const r = runPrisma(["migrate", "deploy"], { stdio: "pipe" });
-  if (r.status !== 0) {
-    process.stderr.write(r.stdout + r.stderr);
+function migrateOrExit() {
+  const r = migrate({ quiet: true });
+  if (!r.ok) {
+    process.stderr.write(r.output);
     console.error("start: database migration failed; nothing was started");
     process.exit(1);
   }
-  log("database is migrated");
+  log(r.applied.length ? `applied migrations: ${r.applied.join(", ")}` : "database schema is up to date");
 }
 
 function newestMtime(path) {
@@ -77,7 +77,7 @@ process.on("SIGINT", () => stop(0));
 process.on("SIGTERM", () => stop(0));
 process.on("SIGHUP", () => children.get("agent")?.kill("SIGHUP"));
 
-migrate();
+migrateOrExit();
 if (only !== "agent") buildIfNeeded();
 if (only !== "agent") launch("web", [join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port, ...(only === "web" ? extra : [])]);
 if (only !== "web") launch("agent", ["--import", "tsx", join(root, "monitors", "agent.ts"), ...(only === "agent" ? extra : [])]);

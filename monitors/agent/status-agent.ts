@@ -1,3 +1,4 @@
+import type { Env } from "../config/secrets";
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import type { Db } from "../store/client";
@@ -17,7 +18,7 @@ export interface StatusAgentOptions {
   configFile: string;
   region?: string;
   concurrency?: number;
-  env?: NodeJS.ProcessEnv;
+  env?: Env;
   log?: (line: string) => void;
   probeOptions?: RunProbeOptions;
   /** Housekeeping cron jobs; tests turn them off to keep timing quiet. */

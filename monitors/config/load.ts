@@ -4,7 +4,7 @@ import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { configSchema, MAX_INTERVAL_MS, MIN_INTERVAL_MS, type MonitorSpec } from "./schema";
 import { phaseOffsetMs } from "../schedule/slots";
-import { missingSecrets } from "./secrets";
+import { missingSecrets, type Env } from "./secrets";
 
 export const DEFAULT_CONFIG_PATH = "monitors/openregistry.yaml";
 const MAX_CONFIG_BYTES = 5 * 1024 * 1024;
@@ -42,7 +42,7 @@ export interface LoadedConfig {
   monitors: MonitorDefinition[];
 }
 
-export function configPathFromEnv(env = process.env): string {
+export function configPathFromEnv(env: Env = process.env): string {
   return resolve(env.MONITORS_CONFIG || DEFAULT_CONFIG_PATH);
 }
 
@@ -65,7 +65,7 @@ function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
 }
 
 /** Parses and validates config text. Never touches the database. */
-export function parseConfig(text: string, file: string, env = process.env): LoadedConfig {
+export function parseConfig(text: string, file: string, env: Env = process.env): LoadedConfig {
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length) {
     throw new ConfigError(
@@ -132,7 +132,7 @@ export function parseConfig(text: string, file: string, env = process.env): Load
   return { file, groups, monitors };
 }
 
-export function loadConfigFile(file = configPathFromEnv(), env = process.env): LoadedConfig {
+export function loadConfigFile(file = configPathFromEnv(), env: Env = process.env): LoadedConfig {
   let size: number;
   try {
     size = statSync(file).size;

@@ -1,7 +1,10 @@
+/** Environment variables as plain strings (tests pass small objects; Next.js narrows NodeJS.ProcessEnv). */
+export type Env = Record<string, string | undefined>;
+
 import type { MonitorSpec, SecretValue } from "./schema";
 
 /** Environment variables a monitor refers to that are not set. */
-export function missingSecrets(spec: MonitorSpec, env: NodeJS.ProcessEnv = process.env): string[] {
+export function missingSecrets(spec: MonitorSpec, env: Env = process.env): string[] {
   const names: string[] = [];
   if (spec.kind === "http") {
     for (const v of Object.values(spec.headers)) if (typeof v !== "string" && !env[v.env]) names.push(v.env);
@@ -10,7 +13,7 @@ export function missingSecrets(spec: MonitorSpec, env: NodeJS.ProcessEnv = proce
 }
 
 /** Resolves a configured value at probe time, so secrets live only in the environment, never in the database. */
-export function resolveSecret(value: SecretValue, env: NodeJS.ProcessEnv = process.env): string {
+export function resolveSecret(value: SecretValue, env: Env = process.env): string {
   if (typeof value === "string") return value;
   const v = env[value.env];
   if (v === undefined) throw new Error(`environment variable ${value.env} is not set`);

@@ -1,3 +1,4 @@
+import type { Env } from "../config/secrets";
 import type { MonitorDefinition } from "../config/load";
 import { probeDns } from "./dns";
 import { probeHttp, type HttpProbeOptions } from "./http";
@@ -10,7 +11,7 @@ const GRACE_MS = 1000;
 export interface RunProbeOptions extends HttpProbeOptions {
   /** Aborts every in-flight probe (agent shutdown). */
   shutdown?: AbortSignal;
-  env?: NodeJS.ProcessEnv;
+  env?: Env;
 }
 
 function dispatch(def: MonitorDefinition, ctx: ProbeContext, opts: RunProbeOptions): Promise<ProbeResult> {

@@ -1,3 +1,4 @@
+import type { Env } from "../config/secrets";
 import type { Observed } from "../state/hysteresis";
 
 /** Why a check failed; shared by every probe kind so pages and alerts can group failures. */
@@ -37,7 +38,7 @@ export interface ProbeContext {
   /** Aborts when the check's timeout passes or the agent shuts down. */
   signal: AbortSignal;
   timeoutMs: number;
-  env: NodeJS.ProcessEnv;
+  env: Env;
 }
 
 export function failure(errorClass: ErrorClass, error: string, phases: Phases, details: Record<string, unknown> = {}): ProbeResult {

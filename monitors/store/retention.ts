@@ -1,3 +1,4 @@
+import type { Env } from "../config/secrets";
 import type { Db } from "./client";
 
 export interface RetentionPolicy {
@@ -15,7 +16,7 @@ function positive(v: string | undefined, fallback: number): number {
   return Number.isFinite(n) && n >= 0 ? n : fallback;
 }
 
-export function retentionFromEnv(env = process.env): RetentionPolicy {
+export function retentionFromEnv(env: Env = process.env): RetentionPolicy {
   return {
     rawDays: positive(env.RETENTION_RAW_DAYS, DEFAULT_RETENTION.rawDays),
     minuteHours: positive(env.RETENTION_MINUTE_HOURS, DEFAULT_RETENTION.minuteHours),

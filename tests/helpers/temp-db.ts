@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-// @ts-expect-error plain JS helper shared with npm scripts
 import { runPrisma } from "../../scripts/prisma.mjs";
 import { openDatabase, type Db } from "../../monitors/store/client";
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { tmpdir } from "node:os";
 import { parseConfig, loadConfigFile, ConfigError } from "../../monitors/config/load";
 
-function problems(text: string, env: NodeJS.ProcessEnv = {}): string[] {
+function problems(text: string, env: Record<string, string> = {}): string[] {
   try {
     parseConfig(text, "bad.yaml", env);
   } catch (e) {

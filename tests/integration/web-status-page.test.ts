@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTempDb, type TempDb } from "../helpers/temp-db";
+import { startWeb } from "../helpers/web-process";
+import { parseConfig } from "../../monitors/config/load";
+import { syncConfig } from "../../monitors/config/sync";
+import { ResultWriter } from "../../monitors/store/result-writer";
+import { loadLiveStates } from "../../monitors/store/live-states";
+
+describe("web process serves the first status page from the database", () => {
+  let t: TempDb;
+  let web: Awaited<ReturnType<typeof startWeb>>;
+
+  beforeAll(async () => {
+    t = await createTempDb();
+    const cfg = parseConfig(
+      JSON.stringify({
+        groups: ["Registry", "Storage"],
+        monitors: [
+          { slug: "api", name: "Registry API", group: "Registry", kind: "tcp", host: "127.0.0.1", port: 9 },
+          { slug: "skynet", name: "Skynet portal", group: "Storage", kind: "tcp", host: "127.0.0.1", port: 9 },
+          { slug: "internal-db", name: "Internal DB", group: "Registry", kind: "tcp", host: "10.1.2.3", port: 5432, public: false },
+        ],
+      }),
+      "c.yaml",
+      {},
+    );
+    const report = await syncConfig(t.db, cfg);
+    const states = await loadLiveStates(t.db, report.monitors);
+    const writer = new ResultWriter(t.db, states);
+    const id = (slug: string) => report.monitors.find((m) => m.def.slug === slug)!.id;
+    const now = Date.now() - 10 * 60_000;
+    for (let i = 0; i < 10; i++) {
+      const slot = now + i * 60_000;
+      writer.push({ monitorId: id("api"), region: "default", slot, startedAt: slot, latenessMs: 0, result: { status: "up", phases: { totalMs: 42 }, details: {} } });
+      writer.push({ monitorId: id("skynet"), region: "default", slot, startedAt: slot, latenessMs: 0, result: { status: i < 2 ? "up" : "down", phases: { totalMs: 10 }, details: {}, errorClass: "connect", error: "ECONNREFUSED" } });
+    }
+    await writer.flush();
+    web = await startWeb(t.url);
+  }, 300_000);
+
+  afterAll(async () => {
+    await web?.stop();
+    await t.cleanup();
+  });
+
+  it("shows the overall status, groups in config order, and one row per public monitor", async () => {
+    const html = await (await fetch(`${web.url}/`)).text();
+    expect(html).toMatch(/data-testid="overall">Major outage</);
+    expect(html.indexOf("Registry")).toBeLessThan(html.indexOf("Storage"));
+    expect(html).toMatch(/data-monitor="api".*?24h 100% · 30d 100% · last 42 ms.*?Operational/);
+    // 2 up, then 8 down confirmed from the first failure: 20% uptime
+    expect(html).toMatch(/data-monitor="skynet".*?24h 20\.00% · 30d 20\.00%.*?>Down</);
+    expect(html).not.toContain("Internal DB");
+    expect(html).not.toContain("10.1.2.3");
+  });
+});
