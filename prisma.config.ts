@@ -12,6 +12,6 @@ export default defineConfig({
     const target = resolveDatabaseTarget();
     if (target.provider !== "sqlite") throw new Error("PostgreSQL migrations are not wired yet");
     ensureSqliteFolder(target);
-    return new PrismaBetterSQLite3({ url: target.filePath });
+    return new PrismaBetterSQLite3({ url: target.filePath }, { timestampFormat: "unixepoch-ms" });
   },
 });

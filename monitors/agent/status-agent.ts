@@ -118,7 +118,7 @@ export class StatusAgent {
     if (!def) return;
     this.lateness.add(run.latenessMs);
     const result = await runProbe(def, { ...this.opts.probeOptions, shutdown: signal, env: this.opts.env });
-    this.writer.push({ monitorId: run.monitorId, region: this.region, slot: run.slot, startedAt: run.startedAt, latenessMs: run.latenessMs, result });
+    this.writer.push({ monitorId: run.monitorId, region: this.region, slot: run.slot, latenessMs: run.latenessMs, result });
   }
 
   private onCommitted(transitions: CommittedTransition[]): void {

@@ -63,14 +63,14 @@ export async function probeHttp(spec: HttpMonitorSpec, ctx: ProbeContext, opts: 
       let certExpiresAt: Date | undefined;
       if (cert?.valid_to) {
         certExpiresAt = new Date(cert.valid_to);
-        details.certDaysLeft = Math.floor((certExpiresAt.getTime() - Date.now()) / DAY_MS);
       }
+      const certDaysLeft = certExpiresAt ? Math.floor((certExpiresAt.getTime() - Date.now()) / DAY_MS) : undefined;
 
       const needsBody = spec.method !== "HEAD";
       const read = needsBody ? await readCapped(res.body as unknown as Readable, spec.max_body_bytes) : { bytes: Buffer.alloc(0), truncated: false, size: 0 };
       if (!needsBody) await res.body.dump({ limit: 0 }).catch(() => {});
-      details.bodyBytes = read.size;
-      if (read.truncated) details.bodyTruncated = true;
+      // Stored with every result, so only what is unusual: the size when the cap cut the body.
+      if (read.truncated) details.bodyTruncatedAt = read.size;
       const phases = timer.phases();
 
       if (!statusAccepted(res.statusCode, spec.expect.status)) {
@@ -81,7 +81,7 @@ export async function probeHttp(spec: HttpMonitorSpec, ctx: ProbeContext, opts: 
       if (problem) return { ...failure("assertion", problem, phases, details), certExpiresAt };
 
       if (spec.cert_expiry_days !== undefined && certExpiresAt && certExpiresAt.getTime() - Date.now() < spec.cert_expiry_days * DAY_MS) {
-        return { status: "degraded", phases, details, certExpiresAt, errorClass: "tls", error: `certificate expires in ${details.certDaysLeft} days` };
+        return { status: "degraded", phases, details, certExpiresAt, errorClass: "tls", error: `certificate expires in ${certDaysLeft} days` };
       }
       if (spec.degraded_after !== undefined && phases.totalMs > spec.degraded_after) {
         return { status: "degraded", phases, details, certExpiresAt, error: `slow: ${Math.round(phases.totalMs)} ms (limit ${spec.degraded_after} ms)` };

@@ -4,12 +4,12 @@ import { evaluate, type ConfirmCounts, type Effective, type HysteresisState, typ
 import type { ProbeResult } from "../probes/types";
 import { RollupDeltas } from "./rollup-delta";
 import { rollupUpsertStatements } from "./rollup-upsert";
+import { resultInsertStatements, type ResultRow } from "./result-insert";
 
 export interface CheckOutcome {
   monitorId: number;
   region: string;
   slot: number;
-  startedAt: number;
   latenessMs: number;
   result: ProbeResult;
 }
@@ -120,7 +120,7 @@ export class ResultWriter {
 
   private async writeBatch(batch: CheckOutcome[]): Promise<void> {
     const deltas = new RollupDeltas();
-    const rows: Prisma.CheckResultCreateManyInput[] = [];
+    const rows: ResultRow[] = [];
     const rowIndex = new Map<string, number>();
     const corrections: Array<{ monitorId: number; region: string; slot: number; to: Effective }> = [];
     const transitions: CommittedTransition[] = [];
@@ -155,9 +155,8 @@ export class ResultWriter {
       const p = o.result.phases;
       rows.push({
         monitorId: o.monitorId,
+        slot: o.slot,
         region: o.region,
-        slot: new Date(o.slot),
-        startedAt: new Date(o.startedAt),
         latenessMs: o.latenessMs,
         status: o.result.status,
         effective,
@@ -167,15 +166,15 @@ export class ResultWriter {
         tlsMs: p.tlsMs ?? null,
         firstByteMs: p.firstByteMs ?? null,
         errorClass: o.result.errorClass ?? null,
-        error: o.result.error ?? null,
-        details: o.result.details as Prisma.InputJsonValue,
+        error: o.result.error?.slice(0, 300) ?? null,
+        details: o.result.details,
       });
       nextStates.set(o.monitorId, { hysteresis, lastSlot: o.slot, confirm: prev.confirm, last: o });
     }
     if (!rows.length) return;
 
     const db = this.db;
-    const ops: Prisma.PrismaPromise<unknown>[] = [db.checkResult.createMany({ data: rows })];
+    const ops: Prisma.PrismaPromise<unknown>[] = [...resultInsertStatements(db, rows)];
     for (const c of corrections) {
       ops.push(db.checkResult.updateMany({ where: { monitorId: c.monitorId, region: c.region, slot: new Date(c.slot) }, data: { effective: c.to } }));
     }

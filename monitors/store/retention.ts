@@ -29,9 +29,14 @@ export function retentionFromEnv(env: Env = process.env): RetentionPolicy {
 export async function applyRetention(db: Db, policy: RetentionPolicy = DEFAULT_RETENTION, now = Date.now()) {
   const H = 3_600_000;
   const D = 24 * H;
-  const raw = await db.checkResult.deleteMany({ where: { slot: { lt: new Date(now - policy.rawDays * D) } } });
+  // Per monitor, so each delete walks the (monitor, slot) key instead of scanning the table.
+  const monitors = await db.monitor.findMany({ select: { id: true } });
+  let rawCount = 0;
+  for (const m of monitors) {
+    rawCount += (await db.checkResult.deleteMany({ where: { monitorId: m.id, slot: { lt: new Date(now - policy.rawDays * D) } } })).count;
+  }
   const minute = await db.rollup.deleteMany({ where: { resolution: "minute", bucket: { lt: new Date(now - policy.minuteHours * H) } } });
   const hour = await db.rollup.deleteMany({ where: { resolution: "hour", bucket: { lt: new Date(now - policy.hourDays * D) } } });
   const day = policy.dayDays > 0 ? await db.rollup.deleteMany({ where: { resolution: "day", bucket: { lt: new Date(now - policy.dayDays * D) } } }) : { count: 0 };
-  return { raw: raw.count, minute: minute.count, hour: hour.count, day: day.count };
+  return { raw: rawCount, minute: minute.count, hour: hour.count, day: day.count };
 }

@@ -55,6 +55,20 @@ export class RollupDeltas {
     }
   }
 
+  /** Adds pre-aggregated counts to one bucket (the seeder and imports use it). */
+  addAggregate(monitorId: number, resolution: Resolution, bucket: number, add: Omit<RollupDelta, "monitorId" | "resolution" | "bucket">): void {
+    const d = this.entry(monitorId, resolution, bucket);
+    d.up += add.up;
+    d.degraded += add.degraded;
+    d.down += add.down;
+    d.maintenance += add.maintenance;
+    d.latencyCount += add.latencyCount;
+    d.latencySum += add.latencySum;
+    if (add.latencyMin !== null) d.latencyMin = d.latencyMin === null ? add.latencyMin : Math.min(d.latencyMin, add.latencyMin);
+    if (add.latencyMax !== null) d.latencyMax = d.latencyMax === null ? add.latencyMax : Math.max(d.latencyMax, add.latencyMax);
+    for (let i = 0; i < d.hist.length; i++) d.hist[i] += add.hist[i];
+  }
+
   values(): RollupDelta[] {
     return [...this.map.values()];
   }

@@ -100,7 +100,7 @@ describe("http probe against loopback servers", () => {
     const before = process.memoryUsage().rss;
     const r = await probe({ url: `${base.url}/endless`, max_body_bytes: 100_000, expect: { body_contains: "aaaa" } });
     expect(r.status).toBe("up");
-    expect(r.details).toMatchObject({ bodyBytes: 100_000, bodyTruncated: true });
+    expect(r.details).toMatchObject({ bodyTruncatedAt: 100_000 });
     expect(process.memoryUsage().rss - before).toBeLessThan(50 * 1024 * 1024);
   });
 

@@ -27,7 +27,6 @@ describe("result writer on SQLite", () => {
     monitorId,
     region: "default",
     slot,
-    startedAt: slot + 1,
     latenessMs: 1,
     result: { status, phases: { totalMs: latency }, details: {}, ...(status === "down" ? { errorClass: "connect" as const, error: "ECONNREFUSED" } : {}) },
   });

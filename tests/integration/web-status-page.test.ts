@@ -31,8 +31,8 @@ describe("web process serves the first status page from the database", () => {
     const now = Date.now() - 10 * 60_000;
     for (let i = 0; i < 10; i++) {
       const slot = now + i * 60_000;
-      writer.push({ monitorId: id("api"), region: "default", slot, startedAt: slot, latenessMs: 0, result: { status: "up", phases: { totalMs: 42 }, details: {} } });
-      writer.push({ monitorId: id("skynet"), region: "default", slot, startedAt: slot, latenessMs: 0, result: { status: i < 2 ? "up" : "down", phases: { totalMs: 10 }, details: {}, errorClass: "connect", error: "ECONNREFUSED" } });
+      writer.push({ monitorId: id("api"), region: "default", slot, latenessMs: 0, result: { status: "up", phases: { totalMs: 42 }, details: {} } });
+      writer.push({ monitorId: id("skynet"), region: "default", slot, latenessMs: 0, result: { status: i < 2 ? "up" : "down", phases: { totalMs: 10 }, details: {}, errorClass: "connect", error: "ECONNREFUSED" } });
     }
     await writer.flush();
     web = await startWeb(t.url);

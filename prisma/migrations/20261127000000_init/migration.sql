@@ -38,25 +38,27 @@ CREATE TABLE "MonitorState" (
 );
 
 -- CreateTable
+-- Edited by hand: WITHOUT ROWID makes the primary key the table itself, so results and
+-- rollups are stored once instead of once in the table and again in the key index.
 CREATE TABLE "CheckResult" (
-    "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "monitorId" INTEGER NOT NULL,
-    "region" TEXT NOT NULL DEFAULT 'default',
     "slot" DATETIME NOT NULL,
-    "startedAt" DATETIME NOT NULL,
+    "region" TEXT NOT NULL DEFAULT 'default',
     "latenessMs" REAL NOT NULL,
     "status" TEXT NOT NULL,
     "effective" TEXT NOT NULL,
-    "totalMs" REAL,
-    "dnsMs" REAL,
-    "connectMs" REAL,
-    "tlsMs" REAL,
-    "firstByteMs" REAL,
+    "totalMs" INTEGER,
+    "dnsMs" INTEGER,
+    "connectMs" INTEGER,
+    "tlsMs" INTEGER,
+    "firstByteMs" INTEGER,
     "errorClass" TEXT,
     "error" TEXT,
     "details" JSONB,
+
+    PRIMARY KEY ("monitorId", "slot", "region"),
     CONSTRAINT "CheckResult_monitorId_fkey" FOREIGN KEY ("monitorId") REFERENCES "Monitor" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
-);
+) WITHOUT ROWID;
 
 -- CreateTable
 CREATE TABLE "Rollup" (
@@ -90,7 +92,7 @@ CREATE TABLE "Rollup" (
 
     PRIMARY KEY ("monitorId", "resolution", "bucket"),
     CONSTRAINT "Rollup_monitorId_fkey" FOREIGN KEY ("monitorId") REFERENCES "Monitor" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
-);
+) WITHOUT ROWID;
 
 -- CreateTable
 CREATE TABLE "StateChange" (
@@ -263,12 +265,6 @@ CREATE TABLE "Setting" (
 
 -- CreateIndex
 CREATE UNIQUE INDEX "Monitor_slug_key" ON "Monitor"("slug");
-
--- CreateIndex
-CREATE INDEX "CheckResult_slot_idx" ON "CheckResult"("slot");
-
--- CreateIndex
-CREATE UNIQUE INDEX "CheckResult_monitorId_region_slot_key" ON "CheckResult"("monitorId", "region", "slot");
 
 -- CreateIndex
 CREATE INDEX "Rollup_resolution_bucket_idx" ON "Rollup"("resolution", "bucket");
