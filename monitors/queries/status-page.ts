@@ -26,9 +26,15 @@ async function groupOrder(db: Db): Promise<string[]> {
   return Array.isArray(row?.value) ? (row.value as string[]) : [];
 }
 
-/** Everything the home page shows, in a fixed number of queries. Hidden and archived monitors are left out. */
-export async function getStatusPage(db: Db, now = Date.now()): Promise<StatusPage> {
-  const [monitors, order, openIncidents, maintenances] = await Promise.all([
+interface PublicComponents {
+  monitors: Array<{ id: number; slug: string; name: string; group: string; description: string | null; disabledReason: string | null; status: ComponentStatus; since: Date | null; lastSlot: Date | null; lastLatencyMs: number | null }>;
+  groupOrder: string[];
+  overall: OverallStatus;
+}
+
+/** Public, non-archived monitors with their component status, and the page's overall status. */
+async function loadPublicComponents(db: Db, now: number): Promise<PublicComponents> {
+  const [monitors, groupOrderList, openIncidents, maintenances] = await Promise.all([
     db.monitor.findMany({
       where: { archivedAt: null, isPublic: true },
       orderBy: { sortOrder: "asc" },
@@ -41,21 +47,42 @@ export async function getStatusPage(db: Db, now = Date.now()): Promise<StatusPag
       select: { monitorId: true },
     }),
   ]);
-  const uptime = await uptimeForAll(db, { windows: ["24h", "30d"], monitorIds: monitors.map((m) => m.id), now });
   const inMaintenance = new Set(maintenances.map((m) => m.monitorId));
+  const rows = monitors.map((m) => ({
+    id: m.id,
+    slug: m.slug,
+    name: m.name,
+    group: m.group,
+    description: m.description,
+    disabledReason: m.disabledReason,
+    status: m.disabledReason ? ("unknown" as const) : componentStatus(m.state?.status, inMaintenance.has(m.id)),
+    since: m.state?.since ?? null,
+    lastSlot: m.state?.lastSlot ?? null,
+    lastLatencyMs: m.state?.lastLatencyMs ?? null,
+  }));
+  return { monitors: rows, groupOrder: groupOrderList, overall: overallStatus(rows.map((r) => r.status), openIncidents.map((i) => i.impact)) };
+}
 
+export async function getOverallStatus(db: Db, now = Date.now()): Promise<OverallStatus> {
+  return (await loadPublicComponents(db, now)).overall;
+}
+
+/** Everything the home page shows, in a fixed number of queries. Hidden and archived monitors are left out. */
+export async function getStatusPage(db: Db, now = Date.now()): Promise<StatusPage> {
+  const components = await loadPublicComponents(db, now);
+  const uptime = await uptimeForAll(db, { windows: ["24h", "30d"], monitorIds: components.monitors.map((m) => m.id), now });
   const groups = new Map<string, StatusRow[]>();
-  for (const name of order) groups.set(name, []);
-  for (const m of monitors) {
+  for (const name of components.groupOrder) groups.set(name, []);
+  for (const m of components.monitors) {
     const u = uptime.get(m.id);
     const row: StatusRow = {
       slug: m.slug,
       name: m.name,
       description: m.description,
-      status: m.disabledReason ? "unknown" : componentStatus(m.state?.status, inMaintenance.has(m.id)),
-      since: m.state?.since ?? null,
-      lastCheckedAt: m.state?.lastSlot ?? null,
-      lastLatencyMs: m.state?.lastLatencyMs ?? null,
+      status: m.status,
+      since: m.since,
+      lastCheckedAt: m.lastSlot,
+      lastLatencyMs: m.lastLatencyMs,
       uptime24h: u?.["24h"] ?? null,
       uptime30d: u?.["30d"] ?? null,
       disabledReason: m.disabledReason,
@@ -63,9 +90,8 @@ export async function getStatusPage(db: Db, now = Date.now()): Promise<StatusPag
     if (!groups.has(m.group)) groups.set(m.group, []);
     groups.get(m.group)!.push(row);
   }
-  const rows = [...groups.values()].flat();
   return {
-    overall: overallStatus(rows.map((r) => r.status), openIncidents.map((i) => i.impact)),
+    overall: components.overall,
     groups: [...groups].filter(([, ms]) => ms.length).map(([name, ms]) => ({ name, monitors: ms })),
     generatedAt: new Date(now),
   };

@@ -1,3 +1,4 @@
+import { Prisma } from "@prisma/client";
 import type { Db } from "../store/client";
 import { ceilToBucket, type Resolution } from "../store/buckets";
 
@@ -39,9 +40,39 @@ export function windowSegments(start: number, now: number): Array<{ resolution: 
   return segs;
 }
 
+interface Piece {
+  resolution: Resolution;
+  from: number;
+  to: number;
+  /** Windows this piece of time belongs to. */
+  windows: UptimeWindow[];
+}
+
 /**
- * Uptime of every monitor over each window, from rollups only: a fixed number of
- * grouped queries (three per window at most), whatever the number of monitors.
+ * The pieces to read for a set of windows. Their day segments all end now, so they nest:
+ * they are cut into disjoint ranges, each read once and added to every window that covers it.
+ */
+function planPieces(windows: UptimeWindow[], now: number): Piece[] {
+  const pieces: Piece[] = [];
+  const dayStarts: Array<{ from: number; window: UptimeWindow }> = [];
+  for (const w of windows) {
+    for (const seg of windowSegments(now - UPTIME_WINDOWS[w], now)) {
+      if (seg.resolution === "day") dayStarts.push({ from: seg.from, window: w });
+      else pieces.push({ ...seg, windows: [w] });
+    }
+  }
+  const bounds = [...new Set(dayStarts.map((d) => d.from))].sort((a, b) => a - b);
+  bounds.forEach((from, i) => {
+    const to = bounds[i + 1] ?? Infinity;
+    pieces.push({ resolution: "day", from, to, windows: dayStarts.filter((d) => d.from <= from).map((d) => d.window) });
+  });
+  return pieces;
+}
+
+/**
+ * Uptime of every monitor over each window, from rollups only, in one query whatever the
+ * number of monitors. Naming the monitors lets SQLite walk the (monitor, resolution, bucket)
+ * key instead of the time index.
  */
 export async function uptimeForAll(
   db: Db,
@@ -49,21 +80,20 @@ export async function uptimeForAll(
 ): Promise<Map<number, Record<UptimeWindow, WindowUptime>>> {
   const now = opts.now ?? Date.now();
   const windows = opts.windows ?? ALL_WINDOWS;
-  const queries = windows.flatMap((w) =>
-    windowSegments(now - UPTIME_WINDOWS[w], now).map((seg) => ({
-      window: w,
-      promise: db.rollup.groupBy({
-        by: ["monitorId"],
-        where: {
-          resolution: seg.resolution,
-          bucket: { gte: new Date(seg.from), ...(Number.isFinite(seg.to) ? { lt: new Date(seg.to) } : {}) },
-          ...(opts.monitorIds ? { monitorId: { in: opts.monitorIds } } : {}),
-        },
-        _sum: { up: true, degraded: true, down: true, maintenance: true },
-      }),
-    })),
+  const monitorIds = opts.monitorIds ?? (await db.monitor.findMany({ where: { archivedAt: null }, select: { id: true } })).map((m) => m.id);
+  const pieces = planPieces(windows, now);
+  if (!monitorIds.length || !pieces.length) return new Map();
+  // One round trip: each piece is summed per monitor, tagged with its index, in a UNION ALL.
+  // The monitor list is bound once, in a CTE, rather than once per piece.
+  const selects = pieces.map(
+    (p, i) =>
+      Prisma.sql`SELECT "monitorId", ${i} AS piece, SUM("up") AS up, SUM("degraded") AS degraded, SUM("down") AS down, SUM("maintenance") AS maintenance
+        FROM "Rollup" WHERE "monitorId" IN (SELECT "id" FROM ids) AND "resolution" = ${p.resolution} AND "bucket" >= ${new Date(p.from)}
+        ${Number.isFinite(p.to) ? Prisma.sql`AND "bucket" < ${new Date(p.to)}` : Prisma.empty} GROUP BY "monitorId"`,
   );
-  const results = await Promise.all(queries.map((q) => q.promise));
+  const rows = await db.$queryRaw<Array<{ monitorId: number; piece: number | bigint; up: number | bigint | null; degraded: number | bigint | null; down: number | bigint | null; maintenance: number | bigint | null }>>(
+    Prisma.sql`WITH ids AS (SELECT "id" FROM "Monitor" WHERE "id" IN (${Prisma.join(monitorIds)})) ${Prisma.join(selects, " UNION ALL ")}`,
+  );
   const out = new Map<number, Record<UptimeWindow, WindowUptime>>();
   const entry = (id: number) => {
     let e = out.get(id);
@@ -73,16 +103,15 @@ export async function uptimeForAll(
     }
     return e;
   };
-  results.forEach((rows, i) => {
-    const w = queries[i].window;
-    for (const r of rows) {
-      const c = entry(r.monitorId)[w];
-      c.up += r._sum.up ?? 0;
-      c.degraded += r._sum.degraded ?? 0;
-      c.down += r._sum.down ?? 0;
-      c.maintenance += r._sum.maintenance ?? 0;
+  for (const r of rows) {
+    for (const w of pieces[Number(r.piece)].windows) {
+      const c = entry(Number(r.monitorId))[w];
+      c.up += Number(r.up ?? 0);
+      c.degraded += Number(r.degraded ?? 0);
+      c.down += Number(r.down ?? 0);
+      c.maintenance += Number(r.maintenance ?? 0);
     }
-  });
+  }
   for (const e of out.values()) for (const w of windows) e[w].ratio = uptimeRatio(e[w]);
   return out;
 }

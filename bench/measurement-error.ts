@@ -1,0 +1,46 @@
+/**
+ * Measurement error: the http probe's total time against a loopback server that answers
+ * after exactly 50 ms, idle and while the web process serves the status page under load.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { runProbe } from "../monitors/probes/run-probe";
+import { parseConfig } from "../monitors/config/load";
+import { median, quantile, round } from "./util";
+
+const DELAY_MS = 50;
+// Sleeps most of the delay, then spins to the exact moment: setTimeout alone fires up to a ms late.
+const DELAY_SERVER = `
+const http = require("node:http");
+const s = http.createServer((req, res) => {
+  const t0 = process.hrtime.bigint();
+  setTimeout(() => {
+    while (Number(process.hrtime.bigint() - t0) / 1e6 < ${DELAY_MS}) {}
+    res.end("ok");
+  }, ${DELAY_MS - 3});
+});
+s.listen(0, "127.0.0.1", () => process.stdout.write(String(s.address().port) + "\\n"));
+`;
+
+async function startDelayServer(): Promise<{ port: number; child: ChildProcess }> {
+  const child = spawn(process.execPath, ["-e", DELAY_SERVER], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<number>((resolve) => child.stdout!.once("data", (d) => resolve(Number(String(d).trim()))));
+  return { port, child };
+}
+
+export async function measureProbeError(samples = 300): Promise<{ medianMs: number; p99Ms: number; maxMs: number }> {
+  const server = await startDelayServer();
+  const def = parseConfig(JSON.stringify({ monitors: [{ slug: "delay", name: "Delay", kind: "http", url: `http://127.0.0.1:${server.port}/`, timeout: "5s" }] }), "bench.yaml", {}).monitors[0];
+  const errors: number[] = [];
+  for (let i = 0; i < 20; i++) await runProbe(def); // warm up
+  for (let i = 0; i < samples; i++) {
+    const r = await runProbe(def);
+    if (r.status !== "up") throw new Error(`probe failed: ${r.error}`);
+    errors.push(r.phases.totalMs - DELAY_MS);
+  }
+  server.child.kill();
+  return { medianMs: round(median(errors)), p99Ms: round(quantile(errors, 0.99)), maxMs: round(Math.max(...errors)) };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(JSON.stringify(await measureProbeError(Number(process.argv[2] ?? 300)), null, 2));
+}
