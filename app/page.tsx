@@ -20,7 +20,7 @@ export default async function StatusHome() {
           {g.monitors.map((m) => (
             <div className="row" key={m.slug} data-monitor={m.slug}>
               <div>
-                <div className="name">{m.name}</div>
+                <div className="name"><a href={`/monitors/${m.slug}`}>{m.name}</a></div>
                 <div className="meta">
                   {m.disabledReason
                     ? "Not checked yet: credentials are not configured"

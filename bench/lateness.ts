@@ -1,5 +1,5 @@
 /**
- * Scheduler lateness: the real agent process with N monitors at a 60 s interval against a
+ * Scheduler lateness: the real agent process (the bundle `npm start` runs) with N monitors at a 60 s interval against a
  * loopback HTTP target (in its own process), for one full interval and a bit.
  */
 import { spawn } from "node:child_process";
@@ -7,6 +7,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { freshDb, median, processUsage, quantile, round, WORK_DIR } from "./util";
+import { AGENT_BUNDLE, buildAgentIfNeeded } from "../scripts/build-agent.mjs";
 
 const TARGET_SERVER = `
 const http = require("node:http");
@@ -26,7 +27,9 @@ export async function benchLateness(opts: { monitors?: number; seconds?: number 
     config,
     stringify({ monitors: Array.from({ length: n }, (_, i) => ({ slug: `m-${i}`, name: `M ${i}`, kind: "http", url: `http://127.0.0.1:${port}/${i}`, interval: "60s", timeout: "5s" })) }),
   );
-  const agent = spawn(process.execPath, ["--import", "tsx", "monitors/agent.ts"], {
+  await buildAgentIfNeeded();
+  // The production entry point, as `npm start` runs it.
+  const agent = spawn(process.execPath, [...(process.env.AGENT_NODE_FLAGS?.split(" ").filter(Boolean) ?? []), AGENT_BUNDLE], {
     env: { ...process.env, DATABASE_URL: url, MONITORS_CONFIG: config, CONFIG_WATCH: "0" },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { migrate } from "./migrate.mjs";
+import { AGENT_BUNDLE, buildAgentIfNeeded } from "./build-agent.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
@@ -79,6 +80,7 @@ process.on("SIGHUP", () => children.get("agent")?.kill("SIGHUP"));
 
 migrateOrExit();
 if (only !== "agent") buildIfNeeded();
+if (only !== "web" && (await buildAgentIfNeeded())) log("bundled the agent");
 if (only !== "agent") launch("web", [join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port, ...(only === "web" ? extra : [])]);
-if (only !== "web") launch("agent", ["--import", "tsx", join(root, "monitors", "agent.ts"), ...(only === "agent" ? extra : [])]);
+if (only !== "web") launch("agent", ["--enable-source-maps", AGENT_BUNDLE, ...(only === "agent" ? extra : [])]);
 log(`${only ?? "web and agent"} started${only !== "agent" ? ` — status page on http://localhost:${port}` : ""}`);

@@ -33,7 +33,7 @@ function render(content: BadgeContent, opts: Partial<BadgeOptions>, format: Badg
     const body = { schemaVersion: 1, label, message: content.message, color, ...(opts.labelColor ? { labelColor: opts.labelColor } : {}), ...(opts.style && opts.style !== "flat" ? { style: opts.style } : {}) };
     return { type: "application/json; charset=utf-8", body: JSON.stringify(body) };
   }
-  const svg = makeBadge({ label, message: content.message, color, labelColor: opts.labelColor, style: opts.style ?? "flat" });
+  const svg = makeBadge({ label, message: content.message, color, style: opts.style ?? "flat", ...(opts.labelColor ? { labelColor: opts.labelColor } : {}) });
   return { type: "image/svg+xml; charset=utf-8", body: svg };
 }
 
@@ -41,10 +41,16 @@ function respond(status: number, rendered: { type: string; body: string }, ifNon
   const etag = `"${createHash("sha256").update(rendered.body).digest("base64url").slice(0, 27)}"`;
   const headers: Record<string, string> = { "cache-control": cache, etag, "content-type": rendered.type, "x-content-type-options": "nosniff" };
   if (rendered.type.startsWith("image/svg")) headers["content-security-policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
-  if (status === 200 && ifNoneMatch && ifNoneMatch.split(",").some((t) => t.trim() === etag || t.trim() === `W/${etag}`)) {
-    return { status: 304, headers, body: "" };
+  return withConditional({ status, headers, body: rendered.body }, ifNoneMatch);
+}
+
+/** Turns a 200 into a bodiless 304 when the client already holds this ETag. */
+export function withConditional(response: BadgeHttpResponse, ifNoneMatch: string | null): BadgeHttpResponse {
+  const etag = response.headers.etag;
+  if (response.status === 200 && ifNoneMatch && ifNoneMatch.split(",").some((t) => t.trim() === etag || t.trim() === `W/${etag}`)) {
+    return { status: 304, headers: response.headers, body: "" };
   }
-  return { status, headers, body: rendered.body };
+  return response;
 }
 
 /**

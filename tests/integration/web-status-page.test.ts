@@ -6,7 +6,7 @@ import { syncConfig } from "../../monitors/config/sync";
 import { ResultWriter } from "../../monitors/store/result-writer";
 import { loadLiveStates } from "../../monitors/store/live-states";
 
-describe("web process serves the first status page from the database", () => {
+describe("web process serves the status page, monitor pages and badges from the database", () => {
   let t: TempDb;
   let web: Awaited<ReturnType<typeof startWeb>>;
 
@@ -52,5 +52,30 @@ describe("web process serves the first status page from the database", () => {
     expect(html).toMatch(/data-monitor="skynet".*?24h 20\.00% · 30d 20\.00%.*?>Down</);
     expect(html).not.toContain("Internal DB");
     expect(html).not.toContain("10.1.2.3");
+  });
+
+  it("serves a monitor page with all uptime windows and an embed box; hidden monitors 404", async () => {
+    const r = await fetch(`${web.url}/monitors/api`);
+    expect(r.status).toBe(200);
+    const html = await r.text();
+    expect(html).toMatch(/data-window="1y".*?100%/);
+    expect(html).toContain(`[![Registry API status](${web.url}/badge/api/status.svg)`);
+    expect(html).toContain("https://img.shields.io/endpoint?url=");
+    expect((await fetch(`${web.url}/monitors/internal-db`)).status).toBe(404);
+  });
+
+  it("serves badges with cache headers, ETag and 304 through the real server", async () => {
+    const r = await fetch(`${web.url}/badge/api/status.svg`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-type")).toBe("image/svg+xml; charset=utf-8");
+    expect(r.headers.get("cache-control")).toBe("public, max-age=60, s-maxage=60, stale-while-revalidate=300");
+    const etag = r.headers.get("etag")!;
+    expect(await r.text()).toContain("<title>Registry API: up</title>");
+    const again = await fetch(`${web.url}/badge/api/status.svg`, { headers: { "if-none-match": etag } });
+    expect(again.status).toBe(304);
+    expect((await fetch(`${web.url}/badge/internal-db/status.svg`)).status).toBe(404);
+    expect((await fetch(`${web.url}/badge/api/uptime.svg?window=2w`)).status).toBe(400);
+    const overall = await fetch(`${web.url}/badge/status.json`);
+    expect(await overall.json()).toMatchObject({ schemaVersion: 1, label: "status", message: "major outage" });
   });
 });

@@ -1,0 +1,73 @@
+/**
+ * npm run bench — prints every figure and rewrites BENCHMARKS.md with them.
+ * Order matters: the year database from the storage bench is what the web benches serve.
+ */
+import { writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { benchStorage } from "./storage";
+import { measureProbeError } from "./measurement-error";
+import { benchLateness } from "./lateness";
+import { httpLoad, type LoadResult } from "./http-load";
+import { startWeb } from "../tests/helpers/web-process";
+import { renderBenchmarks } from "./report";
+
+const only = process.argv.slice(2);
+const want = (name: string) => only.length === 0 || only.includes(name);
+const log = (s: string) => console.log(`[bench] ${s}`);
+
+const figures: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  machine: `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
+};
+
+log("storage: seeding a year of 100 monitors at 60 s (this takes a few minutes)");
+const storage = await benchStorage();
+figures.storage = storage;
+log(JSON.stringify(storage));
+
+if (want("error")) {
+  log("measurement error: idle");
+  const idle = await measureProbeError(300);
+  log(JSON.stringify(idle));
+  log("measurement error: web serving / under load (autocannon, 10 connections, separate process)");
+  const web = await startWeb(storage.databaseUrl);
+  const load = httpLoad(`${web.url}/`, 10, 25);
+  await new Promise((r) => setTimeout(r, 2000));
+  const underLoad = await measureProbeError(300);
+  const pageLoad = await load;
+  await web.stop();
+  figures.measurementError = { idle, underLoad, pageLoad };
+  log(JSON.stringify(figures.measurementError));
+}
+
+if (want("web")) {
+  log("web throughput on the year database");
+  const web = await startWeb(storage.databaseUrl);
+  const results: LoadResult[] = [];
+  const slug = "monitor-001";
+  for (const path of ["/", `/monitors/${slug}`, "/api/v2/summary.json", `/badge/${slug}/uptime.svg`]) {
+    const probe = await fetch(`${web.url}${path}`);
+    if (probe.status !== 200) {
+      log(`skipping ${path}: answers ${probe.status}`);
+      continue;
+    }
+    for (const c of [10, 50]) {
+      await httpLoad(`${web.url}${path}`, c, 3); // warm-up
+      const r = await httpLoad(`${web.url}${path}`, c, 15);
+      results.push(r);
+      log(JSON.stringify(r));
+    }
+  }
+  await web.stop();
+  figures.web = results;
+}
+
+if (want("lateness")) {
+  log("scheduler lateness: 2,000 monitors at 60 s for 75 s");
+  figures.lateness = await benchLateness({ monitors: 2000, seconds: 75 });
+  log(JSON.stringify(figures.lateness));
+}
+
+writeFileSync("BENCHMARKS.md", renderBenchmarks(figures));
+writeFileSync("bench/last-run.json", JSON.stringify(figures, null, 2) + "\n");
+log("wrote BENCHMARKS.md and bench/last-run.json");

@@ -1,0 +1,41 @@
+import type { Db } from "../store/client";
+import { findPublicMonitor } from "./public-monitor";
+import { uptimeForAll, ALL_WINDOWS, type UptimeWindow, type WindowUptime } from "./uptime";
+import { componentStatus, type ComponentStatus } from "./overall-status";
+
+export interface MonitorPage {
+  slug: string;
+  name: string;
+  group: string;
+  description: string | null;
+  status: ComponentStatus;
+  since: Date | null;
+  lastLatencyMs: number | null;
+  disabledReason: string | null;
+  uptime: Record<UptimeWindow, WindowUptime | null>;
+  stateChanges: Array<{ from: string; to: string; at: Date }>;
+}
+
+/** The public facts of one monitor; null for unknown, hidden and archived ones alike. */
+export async function getMonitorPage(db: Db, slug: string, now = Date.now()): Promise<MonitorPage | null> {
+  const m = await findPublicMonitor(db, slug);
+  if (!m) return null;
+  const [uptime, changes, inMaintenance] = await Promise.all([
+    uptimeForAll(db, { monitorIds: [m.id], now }),
+    db.stateChange.findMany({ where: { monitorId: m.id }, orderBy: { at: "desc" }, take: 20 }),
+    db.maintenanceMonitor.count({ where: { monitorId: m.id, maintenance: { cancelledAt: null, startsAt: { lte: new Date(now) }, endsAt: { gt: new Date(now) } } } }),
+  ]);
+  const u = uptime.get(m.id);
+  return {
+    slug: m.slug,
+    name: m.name,
+    group: m.group,
+    description: m.description,
+    status: m.disabledReason ? "unknown" : componentStatus(m.state?.status, inMaintenance > 0),
+    since: m.state?.since ?? null,
+    lastLatencyMs: m.state?.lastLatencyMs ?? null,
+    disabledReason: m.disabledReason,
+    uptime: Object.fromEntries(ALL_WINDOWS.map((w) => [w, u?.[w] ?? null])) as Record<UptimeWindow, WindowUptime | null>,
+    stateChanges: changes.map((c) => ({ from: c.fromStatus, to: c.toStatus, at: c.at })),
+  };
+}
