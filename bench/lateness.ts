@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { freshDb, median, processUsage, quantile, round, WORK_DIR } from "./util";
-import { AGENT_BUNDLE, buildAgentIfNeeded } from "../scripts/build-agent.mjs";
+import { AGENT_BUNDLE, AGENT_NODE_FLAGS, buildAgentIfNeeded } from "../scripts/build-agent.mjs";
 
 const TARGET_SERVER = `
 const http = require("node:http");
@@ -29,7 +29,7 @@ export async function benchLateness(opts: { monitors?: number; seconds?: number 
   );
   await buildAgentIfNeeded();
   // The production entry point, as `npm start` runs it.
-  const agent = spawn(process.execPath, [...(process.env.AGENT_NODE_FLAGS?.split(" ").filter(Boolean) ?? []), AGENT_BUNDLE], {
+  const agent = spawn(process.execPath, [...AGENT_NODE_FLAGS, AGENT_BUNDLE], {
     env: { ...process.env, DATABASE_URL: url, MONITORS_CONFIG: config, CONFIG_WATCH: "0" },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -8,6 +8,11 @@ import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const AGENT_BUNDLE = join(root, ".build", "agent.mjs");
+/**
+ * Node flags for the agent. A 2 MB young generation (default 16 MB per semi-space) trades a
+ * few more, shorter scavenges for about 30 MB less RSS; the agent allocates little per check.
+ */
+export const AGENT_NODE_FLAGS = ["--enable-source-maps", "--max-semi-space-size=2"];
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0;

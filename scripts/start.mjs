@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { migrate } from "./migrate.mjs";
-import { AGENT_BUNDLE, buildAgentIfNeeded } from "./build-agent.mjs";
+import { AGENT_BUNDLE, AGENT_NODE_FLAGS, buildAgentIfNeeded } from "./build-agent.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const args = process.argv.slice(2);
@@ -82,5 +82,5 @@ migrateOrExit();
 if (only !== "agent") buildIfNeeded();
 if (only !== "web" && (await buildAgentIfNeeded())) log("bundled the agent");
 if (only !== "agent") launch("web", [join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port, ...(only === "web" ? extra : [])]);
-if (only !== "web") launch("agent", ["--enable-source-maps", AGENT_BUNDLE, ...(only === "agent" ? extra : [])]);
+if (only !== "web") launch("agent", [...AGENT_NODE_FLAGS, AGENT_BUNDLE, ...(only === "agent" ? extra : [])]);
 log(`${only ?? "web and agent"} started${only !== "agent" ? ` — status page on http://localhost:${port}` : ""}`);
