@@ -4,6 +4,11 @@ const nextConfig = {
   serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@prisma/client"],
   poweredByHeader: false,
   reactStrictMode: true,
+  experimental: {
+    // Regenerated pages stay in this process's memory: web nodes share no disk, and a page
+    // built from one database never leaks into another process through .next/.
+    isrFlushToDisk: false,
+  },
 };
 
 export default nextConfig;

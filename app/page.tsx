@@ -1,38 +1,113 @@
 import { sharedDb } from "../monitors/queries/shared-db";
-import { getStatusPage } from "../monitors/queries/status-page";
+import { getStatusPage, getOverallStatus, PAGE_WINDOWS } from "../monitors/queries/status-page";
 import { OVERALL_LABEL } from "../monitors/queries/overall-status";
 import { formatPercent, formatLatency, COMPONENT_LABEL } from "../monitors/queries/format";
+import { UptimeBars } from "./_ui/UptimeBars";
+import { IncidentSummary } from "./_ui/IncidentSummary";
+import { MaintenanceSummary } from "./_ui/MaintenanceSummary";
+import { LocalTime } from "./_ui/LocalTime";
+import { statusMetadata } from "./_ui/status-metadata";
 
-// Every fact comes from the database the agent writes; render per request for now.
-export const dynamic = "force-dynamic";
+// Served from the cache and regenerated in the background at most every 5 s: fast under
+// load, and a state change reaches the page within the 10 s freshness promise.
+export const revalidate = 5;
+
+export async function generateMetadata() {
+  return statusMetadata(await getOverallStatus(await sharedDb()));
+}
 
 export default async function StatusHome() {
   const page = await getStatusPage(await sharedDb());
   return (
     <>
-      <h1>OpenRegistry status</h1>
+      <header className="site">
+        <h1>OpenRegistry status</h1>
+        <nav aria-label="Site">
+          <a href="/history">History</a>
+        </nav>
+      </header>
       <div className={`banner ${page.overall}`} role="status" data-testid="overall">
         {OVERALL_LABEL[page.overall]}
       </div>
-      {page.groups.map((g) => (
-        <section className="group" key={g.name} aria-labelledby={`group-${g.name}`}>
-          <h2 id={`group-${g.name}`}>{g.name}</h2>
-          {g.monitors.map((m) => (
-            <div className="row" key={m.slug} data-monitor={m.slug}>
-              <div>
-                <div className="name"><a href={`/monitors/${m.slug}`}>{m.name}</a></div>
-                <div className="meta">
-                  {m.disabledReason
-                    ? "Not checked yet: credentials are not configured"
-                    : `24h ${formatPercent(m.uptime24h?.ratio)} · 30d ${formatPercent(m.uptime30d?.ratio)} · last ${formatLatency(m.lastLatencyMs)}`}
-                </div>
-              </div>
-              <div className={`status ${m.status}`}>{COMPONENT_LABEL[m.status]}</div>
-            </div>
+
+      {(page.incidents.length > 0 || page.activeMaintenance.length > 0) && (
+        <section aria-labelledby="now-h" className="notices">
+          <h2 id="now-h">Now</h2>
+          {page.incidents.map((i) => (
+            <IncidentSummary key={i.id} incident={i} />
+          ))}
+          {page.activeMaintenance.map((m) => (
+            <MaintenanceSummary key={m.id} maintenance={m} />
           ))}
         </section>
-      ))}
-      <footer>Updated {page.generatedAt.toISOString().replace("T", " ").slice(0, 19)} UTC</footer>
+      )}
+
+      {/* The window picker is plain radio inputs: CSS shows the chosen window, no script needed. */}
+      <div className="window-picker">
+        <fieldset>
+          <legend>Uptime over</legend>
+          {PAGE_WINDOWS.map((w) => (
+            <span key={w}>
+              <input type="radio" name="window" id={`w-${w}`} value={w} defaultChecked={w === "90d"} />
+              <label htmlFor={`w-${w}`}>{w}</label>
+            </span>
+          ))}
+        </fieldset>
+        <div className="groups">
+          {page.groups.map((g) => (
+            <section className="group" key={g.name} aria-labelledby={`group-${g.name}`} data-testid="group">
+              <h2 id={`group-${g.name}`}>{g.name}</h2>
+              {g.monitors.map((m) => (
+                <div className="row" key={m.slug} data-monitor={m.slug}>
+                  <div>
+                    <div className="name">
+                      <a href={`/monitors/${m.slug}`}>{m.name}</a>
+                    </div>
+                    <div className="meta">
+                      {m.disabledReason ? (
+                        "Not checked yet: credentials are not configured"
+                      ) : (
+                        <>
+                          {PAGE_WINDOWS.map((w) => (
+                            <span key={w} className={`u u-${w}`}>
+                              {formatPercent(m.uptime[w])} uptime ({w})
+                            </span>
+                          ))}{" "}
+                          · last {formatLatency(m.lastLatencyMs)}
+                        </>
+                      )}
+                    </div>
+                    {m.slo && (
+                      <div className="meta slo" data-testid="slo">
+                        This month {formatPercent(m.slo.monthRatio)} against a {m.slo.objectivePercent}% objective ·{" "}
+                        {m.slo.leftMinutes >= 0 ? `${m.slo.leftMinutes} min of error budget left` : `budget exceeded by ${-m.slo.leftMinutes} min`}
+                      </div>
+                    )}
+                  </div>
+                  <div className={`status ${m.status}`}>{COMPONENT_LABEL[m.status]}</div>
+                  <div className="bars-cell">
+                    <UptimeBars bars={m.bars} name={m.slug} />
+                  </div>
+                </div>
+              ))}
+            </section>
+          ))}
+        </div>
+      </div>
+
+      {page.upcomingMaintenance.length > 0 && (
+        <section aria-labelledby="upcoming-h" className="notices">
+          <h2 id="upcoming-h">Scheduled maintenance</h2>
+          {page.upcomingMaintenance.map((m) => (
+            <MaintenanceSummary key={m.id} maintenance={m} />
+          ))}
+        </section>
+      )}
+
+      <footer>
+        Updated <LocalTime iso={page.generatedAt.toISOString()} /> · <a href="/history.atom">Atom</a> · <a href="/history.rss">RSS</a> ·{" "}
+        <a href="/api/v2/summary.json">API</a>
+      </footer>
     </>
   );
 }

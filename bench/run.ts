@@ -20,8 +20,9 @@ const figures: Record<string, unknown> = {
   machine: `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}`,
 };
 
-log("storage: seeding a year of 100 monitors at 60 s (this takes a few minutes)");
-const storage = await benchStorage();
+const reuse = process.env.BENCH_REUSE_YEAR === "1";
+log(reuse ? "storage: measuring the year database of the last run (BENCH_REUSE_YEAR=1)" : "storage: seeding a year of 100 monitors at 60 s (this takes a few minutes)");
+const storage = await benchStorage({ reuse });
 figures.storage = storage;
 log(JSON.stringify(storage));
 

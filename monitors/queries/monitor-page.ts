@@ -2,6 +2,10 @@ import type { Db } from "../store/client";
 import { findPublicMonitor } from "./public-monitor";
 import { uptimeForAll, ALL_WINDOWS, type UptimeWindow, type WindowUptime } from "./uptime";
 import { componentStatus, type ComponentStatus } from "./overall-status";
+import { dailyBars, type DailyBar } from "./daily-bars";
+import { latencySeries, phaseSeries, type ChartRange, type LatencyPoint, type PhasePoint } from "./response-series";
+import { burnRates, sloStatus, type BurnRate, type SloStatus } from "./slo";
+import { incidentsForMonitor, type PublicIncident } from "./incidents";
 
 export interface MonitorPage {
   slug: string;
@@ -14,16 +18,29 @@ export interface MonitorPage {
   disabledReason: string | null;
   uptime: Record<UptimeWindow, WindowUptime | null>;
   stateChanges: Array<{ from: string; to: string; at: Date }>;
+  bars: DailyBar[];
+  latency: Record<ChartRange, LatencyPoint[]>;
+  phases: PhasePoint[];
+  slo: SloStatus | null;
+  burn: BurnRate[];
+  incidents: PublicIncident[];
 }
 
 /** The public facts of one monitor; null for unknown, hidden and archived ones alike. */
 export async function getMonitorPage(db: Db, slug: string, now = Date.now()): Promise<MonitorPage | null> {
   const m = await findPublicMonitor(db, slug);
   if (!m) return null;
-  const [uptime, changes, inMaintenance] = await Promise.all([
+  const sloTarget = { id: m.id, intervalSec: m.intervalSec, sloPercent: m.sloPercent };
+  const [uptime, changes, inMaintenance, bars, latency, phases, slo, burn, incidents] = await Promise.all([
     uptimeForAll(db, { monitorIds: [m.id], now }),
     db.stateChange.findMany({ where: { monitorId: m.id }, orderBy: { at: "desc" }, take: 20 }),
     db.maintenanceMonitor.count({ where: { monitorId: m.id, maintenance: { cancelledAt: null, startsAt: { lte: new Date(now) }, endsAt: { gt: new Date(now) } } } }),
+    dailyBars(db, [sloTarget], now),
+    latencySeries(db, m.id, now),
+    phaseSeries(db, m.id, now),
+    sloStatus(db, [sloTarget], now),
+    m.sloPercent !== null ? burnRates(db, { id: m.id, sloPercent: m.sloPercent }, now) : Promise.resolve([]),
+    incidentsForMonitor(db, m.id),
   ]);
   const u = uptime.get(m.id);
   return {
@@ -37,5 +54,11 @@ export async function getMonitorPage(db: Db, slug: string, now = Date.now()): Pr
     disabledReason: m.disabledReason,
     uptime: Object.fromEntries(ALL_WINDOWS.map((w) => [w, u?.[w] ?? null])) as Record<UptimeWindow, WindowUptime | null>,
     stateChanges: changes.map((c) => ({ from: c.fromStatus, to: c.toStatus, at: c.at })),
+    bars: bars.get(m.id) ?? [],
+    latency,
+    phases,
+    slo: slo.get(m.id) ?? null,
+    burn,
+    incidents,
   };
 }

@@ -1,5 +1,9 @@
 import type { Db } from "../store/client";
-import { uptimeForAll, type WindowUptime } from "./uptime";
+import { uptimeForAll, type UptimeWindow } from "./uptime";
+import { dailyBars, type DailyBar } from "./daily-bars";
+import { sloStatus, type SloStatus } from "./slo";
+import { openIncidentImpacts, unresolvedIncidents, type PublicIncident } from "./incidents";
+import { activeMaintenances, upcomingMaintenances, type PublicMaintenance } from "./maintenance";
 import { componentStatus, overallStatus, type ComponentStatus, type OverallStatus } from "./overall-status";
 
 export interface StatusRow {
@@ -10,13 +14,21 @@ export interface StatusRow {
   since: Date | null;
   lastCheckedAt: Date | null;
   lastLatencyMs: number | null;
-  uptime24h: WindowUptime | null;
-  uptime30d: WindowUptime | null;
+  /** Uptime ratio per window the page offers (null: no data). */
+  uptime: Record<PageWindow, number | null>;
+  bars: DailyBar[];
+  slo: SloStatus | null;
   disabledReason: string | null;
 }
 
+export const PAGE_WINDOWS = ["24h", "7d", "30d", "90d"] as const satisfies readonly UptimeWindow[];
+export type PageWindow = (typeof PAGE_WINDOWS)[number];
+
 export interface StatusPage {
   overall: OverallStatus;
+  incidents: PublicIncident[];
+  activeMaintenance: PublicMaintenance[];
+  upcomingMaintenance: PublicMaintenance[];
   groups: Array<{ name: string; monitors: StatusRow[] }>;
   generatedAt: Date;
 }
@@ -27,7 +39,7 @@ async function groupOrder(db: Db): Promise<string[]> {
 }
 
 interface PublicComponents {
-  monitors: Array<{ id: number; slug: string; name: string; group: string; description: string | null; disabledReason: string | null; status: ComponentStatus; since: Date | null; lastSlot: Date | null; lastLatencyMs: number | null }>;
+  monitors: Array<{ id: number; slug: string; name: string; group: string; description: string | null; disabledReason: string | null; intervalSec: number; sloPercent: number | null; status: ComponentStatus; since: Date | null; lastSlot: Date | null; lastLatencyMs: number | null }>;
   groupOrder: string[];
   overall: OverallStatus;
 }
@@ -38,10 +50,10 @@ async function loadPublicComponents(db: Db, now: number): Promise<PublicComponen
     db.monitor.findMany({
       where: { archivedAt: null, isPublic: true },
       orderBy: { sortOrder: "asc" },
-      select: { id: true, slug: true, name: true, group: true, description: true, disabledReason: true, state: true },
+      select: { id: true, slug: true, name: true, group: true, description: true, disabledReason: true, intervalSec: true, sloPercent: true, state: true },
     }),
     groupOrder(db),
-    db.incident.findMany({ where: { resolvedAt: null }, select: { impact: true } }),
+    openIncidentImpacts(db),
     db.maintenanceMonitor.findMany({
       where: { maintenance: { cancelledAt: null, startsAt: { lte: new Date(now) }, endsAt: { gt: new Date(now) } } },
       select: { monitorId: true },
@@ -55,12 +67,14 @@ async function loadPublicComponents(db: Db, now: number): Promise<PublicComponen
     group: m.group,
     description: m.description,
     disabledReason: m.disabledReason,
+    intervalSec: m.intervalSec,
+    sloPercent: m.sloPercent,
     status: m.disabledReason ? ("unknown" as const) : componentStatus(m.state?.status, inMaintenance.has(m.id)),
     since: m.state?.since ?? null,
     lastSlot: m.state?.lastSlot ?? null,
     lastLatencyMs: m.state?.lastLatencyMs ?? null,
   }));
-  return { monitors: rows, groupOrder: groupOrderList, overall: overallStatus(rows.map((r) => r.status), openIncidents.map((i) => i.impact)) };
+  return { monitors: rows, groupOrder: groupOrderList, overall: overallStatus(rows.map((r) => r.status), openIncidents) };
 }
 
 export async function getOverallStatus(db: Db, now = Date.now()): Promise<OverallStatus> {
@@ -70,7 +84,15 @@ export async function getOverallStatus(db: Db, now = Date.now()): Promise<Overal
 /** Everything the home page shows, in a fixed number of queries. Hidden and archived monitors are left out. */
 export async function getStatusPage(db: Db, now = Date.now()): Promise<StatusPage> {
   const components = await loadPublicComponents(db, now);
-  const uptime = await uptimeForAll(db, { windows: ["24h", "30d"], monitorIds: components.monitors.map((m) => m.id), now });
+  const ids = components.monitors.map((m) => m.id);
+  const [uptime, bars, slo, incidents, activeMaintenance, upcomingMaintenance] = await Promise.all([
+    uptimeForAll(db, { windows: [...PAGE_WINDOWS], monitorIds: ids, now }),
+    dailyBars(db, components.monitors, now),
+    sloStatus(db, components.monitors, now),
+    unresolvedIncidents(db),
+    activeMaintenances(db, now),
+    upcomingMaintenances(db, now),
+  ]);
   const groups = new Map<string, StatusRow[]>();
   for (const name of components.groupOrder) groups.set(name, []);
   for (const m of components.monitors) {
@@ -83,8 +105,9 @@ export async function getStatusPage(db: Db, now = Date.now()): Promise<StatusPag
       since: m.since,
       lastCheckedAt: m.lastSlot,
       lastLatencyMs: m.lastLatencyMs,
-      uptime24h: u?.["24h"] ?? null,
-      uptime30d: u?.["30d"] ?? null,
+      uptime: Object.fromEntries(PAGE_WINDOWS.map((w) => [w, u?.[w].ratio ?? null])) as Record<PageWindow, number | null>,
+      bars: bars.get(m.id) ?? [],
+      slo: slo.get(m.id) ?? null,
       disabledReason: m.disabledReason,
     };
     if (!groups.has(m.group)) groups.set(m.group, []);
@@ -92,6 +115,9 @@ export async function getStatusPage(db: Db, now = Date.now()): Promise<StatusPag
   }
   return {
     overall: components.overall,
+    incidents,
+    activeMaintenance,
+    upcomingMaintenance,
     groups: [...groups].filter(([, ms]) => ms.length).map(([name, ms]) => ({ name, monitors: ms })),
     generatedAt: new Date(now),
   };

@@ -44,36 +44,69 @@ interface Piece {
   resolution: Resolution;
   from: number;
   to: number;
-  /** Windows this piece of time belongs to. */
-  windows: UptimeWindow[];
+  /** Ranges this piece of time belongs to. */
+  keys: string[];
 }
 
 /**
- * The pieces to read for a set of windows. Their day segments all end now, so they nest:
- * they are cut into disjoint ranges, each read once and added to every window that covers it.
+ * The pieces to read for ranges that all end now. Their day segments nest, so they are cut
+ * into disjoint ranges, each read once and added to every range that covers it.
  */
-function planPieces(windows: UptimeWindow[], now: number): Piece[] {
+function planPieces(starts: Record<string, number>, now: number): Piece[] {
   const pieces: Piece[] = [];
-  const dayStarts: Array<{ from: number; window: UptimeWindow }> = [];
-  for (const w of windows) {
-    for (const seg of windowSegments(now - UPTIME_WINDOWS[w], now)) {
-      if (seg.resolution === "day") dayStarts.push({ from: seg.from, window: w });
-      else pieces.push({ ...seg, windows: [w] });
+  const dayStarts: Array<{ from: number; key: string }> = [];
+  for (const [key, start] of Object.entries(starts)) {
+    for (const seg of windowSegments(start, now)) {
+      if (seg.resolution === "day") dayStarts.push({ from: seg.from, key });
+      else pieces.push({ ...seg, keys: [key] });
     }
   }
   const bounds = [...new Set(dayStarts.map((d) => d.from))].sort((a, b) => a - b);
   bounds.forEach((from, i) => {
     const to = bounds[i + 1] ?? Infinity;
-    pieces.push({ resolution: "day", from, to, windows: dayStarts.filter((d) => d.from <= from).map((d) => d.window) });
+    pieces.push({ resolution: "day", from, to, keys: dayStarts.filter((d) => d.from <= from).map((d) => d.key) });
   });
   return pieces;
 }
 
 /**
- * Uptime of every monitor over each window, from rollups only, in one query whatever the
- * number of monitors. Naming the monitors lets SQLite walk the (monitor, resolution, bucket)
- * key instead of the time index.
+ * Slot counts of each monitor from each start until now, from rollups only, in one query
+ * whatever the number of monitors or ranges. Naming the monitors lets SQLite walk the
+ * (monitor, resolution, bucket) key instead of the time index.
  */
+export async function countsSince<K extends string>(db: Db, monitorIds: number[], starts: Record<K, number>, now: number): Promise<Map<number, Record<K, SlotCounts>>> {
+  const keys = Object.keys(starts) as K[];
+  const pieces = planPieces(starts, now);
+  const out = new Map<number, Record<K, SlotCounts>>();
+  if (!monitorIds.length || !pieces.length) return out;
+  // Each piece is summed per monitor and tagged with its index; the monitor list is bound once, in a CTE.
+  const selects = pieces.map(
+    (p, i) =>
+      Prisma.sql`SELECT "monitorId", ${i} AS piece, SUM("up") AS up, SUM("degraded") AS degraded, SUM("down") AS down, SUM("maintenance") AS maintenance
+        FROM "Rollup" WHERE "monitorId" IN (SELECT "id" FROM ids) AND "resolution" = ${p.resolution} AND "bucket" >= ${new Date(p.from)}
+        ${Number.isFinite(p.to) ? Prisma.sql`AND "bucket" < ${new Date(p.to)}` : Prisma.empty} GROUP BY "monitorId"`,
+  );
+  const rows = await db.$queryRaw<Array<{ monitorId: number; piece: number | bigint; up: unknown; degraded: unknown; down: unknown; maintenance: unknown }>>(
+    Prisma.sql`WITH ids AS (SELECT "id" FROM "Monitor" WHERE "id" IN (${Prisma.join(monitorIds)})) ${Prisma.join(selects, " UNION ALL ")}`,
+  );
+  for (const r of rows) {
+    const id = Number(r.monitorId);
+    let e = out.get(id);
+    if (!e) {
+      e = Object.fromEntries(keys.map((k) => [k, { ...EMPTY }])) as Record<K, SlotCounts>;
+      out.set(id, e);
+    }
+    for (const k of pieces[Number(r.piece)].keys as K[]) {
+      e[k].up += Number(r.up ?? 0);
+      e[k].degraded += Number(r.degraded ?? 0);
+      e[k].down += Number(r.down ?? 0);
+      e[k].maintenance += Number(r.maintenance ?? 0);
+    }
+  }
+  return out;
+}
+
+/** Uptime of every monitor (or the given ones) over each window, in one query. */
 export async function uptimeForAll(
   db: Db,
   opts: { windows?: UptimeWindow[]; monitorIds?: number[]; now?: number } = {},
@@ -81,37 +114,11 @@ export async function uptimeForAll(
   const now = opts.now ?? Date.now();
   const windows = opts.windows ?? ALL_WINDOWS;
   const monitorIds = opts.monitorIds ?? (await db.monitor.findMany({ where: { archivedAt: null }, select: { id: true } })).map((m) => m.id);
-  const pieces = planPieces(windows, now);
-  if (!monitorIds.length || !pieces.length) return new Map();
-  // One round trip: each piece is summed per monitor, tagged with its index, in a UNION ALL.
-  // The monitor list is bound once, in a CTE, rather than once per piece.
-  const selects = pieces.map(
-    (p, i) =>
-      Prisma.sql`SELECT "monitorId", ${i} AS piece, SUM("up") AS up, SUM("degraded") AS degraded, SUM("down") AS down, SUM("maintenance") AS maintenance
-        FROM "Rollup" WHERE "monitorId" IN (SELECT "id" FROM ids) AND "resolution" = ${p.resolution} AND "bucket" >= ${new Date(p.from)}
-        ${Number.isFinite(p.to) ? Prisma.sql`AND "bucket" < ${new Date(p.to)}` : Prisma.empty} GROUP BY "monitorId"`,
-  );
-  const rows = await db.$queryRaw<Array<{ monitorId: number; piece: number | bigint; up: number | bigint | null; degraded: number | bigint | null; down: number | bigint | null; maintenance: number | bigint | null }>>(
-    Prisma.sql`WITH ids AS (SELECT "id" FROM "Monitor" WHERE "id" IN (${Prisma.join(monitorIds)})) ${Prisma.join(selects, " UNION ALL ")}`,
-  );
+  const starts = Object.fromEntries(windows.map((w) => [w, now - UPTIME_WINDOWS[w]])) as Record<UptimeWindow, number>;
+  const counts = await countsSince(db, monitorIds, starts, now);
   const out = new Map<number, Record<UptimeWindow, WindowUptime>>();
-  const entry = (id: number) => {
-    let e = out.get(id);
-    if (!e) {
-      e = Object.fromEntries(windows.map((w) => [w, { ...EMPTY, ratio: null }])) as Record<UptimeWindow, WindowUptime>;
-      out.set(id, e);
-    }
-    return e;
-  };
-  for (const r of rows) {
-    for (const w of pieces[Number(r.piece)].windows) {
-      const c = entry(Number(r.monitorId))[w];
-      c.up += Number(r.up ?? 0);
-      c.degraded += Number(r.degraded ?? 0);
-      c.down += Number(r.down ?? 0);
-      c.maintenance += Number(r.maintenance ?? 0);
-    }
+  for (const [id, c] of counts) {
+    out.set(id, Object.fromEntries(windows.map((w) => [w, { ...c[w], ratio: uptimeRatio(c[w]) }])) as Record<UptimeWindow, WindowUptime>);
   }
-  for (const e of out.values()) for (const w of windows) e[w].ratio = uptimeRatio(e[w]);
   return out;
 }

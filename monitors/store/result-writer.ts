@@ -194,6 +194,7 @@ export class ResultWriter {
         lastSlot: new Date(s.lastSlot!),
         lastStatus: r.status,
         lastLatencyMs: r.status === "down" ? null : r.phases.totalMs,
+        lastLatenessMs: s.last.latenessMs,
         lastError: r.error?.slice(0, 300) ?? null,
         pending: s.hysteresis.pending as unknown as Prisma.InputJsonValue,
         ...(r.certExpiresAt ? { certExpiresAt: r.certExpiresAt } : {}),

@@ -1,28 +1,51 @@
 import { notFound } from "next/navigation";
-import { headers } from "next/headers";
 import { sharedDb } from "../../../monitors/queries/shared-db";
 import { getMonitorPage } from "../../../monitors/queries/monitor-page";
+import { getOverallStatus } from "../../../monitors/queries/status-page";
 import { formatLatency, formatPercent, COMPONENT_LABEL } from "../../../monitors/queries/format";
 import { ALL_WINDOWS } from "../../../monitors/queries/uptime";
-import { embedSnippets } from "../../../monitors/badges/embed-snippets";
-import { publicBaseUrl } from "../../../monitors/queries/public-url";
+import { UptimeBars } from "../../_ui/UptimeBars";
+import { ResponseChart } from "../../_ui/ResponseChart";
+import { EmbedBox } from "../../_ui/EmbedBox";
+import { LocalTime } from "../../_ui/LocalTime";
+import { INCIDENT_STATUS_LABEL } from "../../_ui/IncidentSummary";
+import { statusMetadata } from "../../_ui/status-metadata";
 
-export const dynamic = "force-dynamic";
+export const revalidate = 5;
+
+export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }) {
+  const db = await sharedDb();
+  const page = await getMonitorPage(db, (await params).slug);
+  return statusMetadata(await getOverallStatus(db), page?.name ?? "Not found");
+}
 
 export default async function MonitorDetail({ params }: { params: Promise<{ slug: string }> }) {
-  const { slug } = await params;
-  const page = await getMonitorPage(await sharedDb(), slug);
+  const page = await getMonitorPage(await sharedDb(), (await params).slug);
   if (!page) notFound();
-  const embed = embedSnippets(publicBaseUrl(await headers()), page.slug, page.name);
   return (
     <>
-      <p><a href="/">← All systems</a></p>
+      <p>
+        <a href="/">← All systems</a>
+      </p>
       <h1>{page.name}</h1>
       {page.description && <p className="meta">{page.description}</p>}
       <div className="row">
-        <div className="meta">{page.group} · last response {formatLatency(page.lastLatencyMs)}</div>
-        <div className={`status ${page.status}`} data-testid="monitor-status">{COMPONENT_LABEL[page.status]}</div>
+        <div className="meta">
+          {page.group} · last response {formatLatency(page.lastLatencyMs)}
+          {page.since && (
+            <>
+              {" "}· {COMPONENT_LABEL[page.status].toLowerCase()} since <LocalTime iso={page.since.toISOString()} />
+            </>
+          )}
+        </div>
+        <div className={`status ${page.status}`} data-testid="monitor-status">
+          {COMPONENT_LABEL[page.status]}
+        </div>
+        <div className="bars-cell">
+          <UptimeBars bars={page.bars} name={page.slug} />
+        </div>
       </div>
+
       <section className="group" aria-labelledby="uptime-h">
         <h2 id="uptime-h">Uptime</h2>
         <div className="windows">
@@ -33,23 +56,58 @@ export default async function MonitorDetail({ params }: { params: Promise<{ slug
             </div>
           ))}
         </div>
+        {page.slo && (
+          <div className="row slo" data-testid="slo">
+            <div>
+              This month {formatPercent(page.slo.monthRatio)} against a {page.slo.objectivePercent}% objective: {page.slo.spentMinutes} of {page.slo.budgetMinutes} minutes of error
+              budget spent, {page.slo.leftMinutes >= 0 ? `${page.slo.leftMinutes} left` : `exceeded by ${-page.slo.leftMinutes}`}.
+              <div className="meta" data-testid="burn">
+                Burn rate (1 = the whole budget in a month):{" "}
+                {page.burn.map((b) => `${b.window} ${b.rate === null ? "no data" : b.rate.toFixed(2)}`).join(" · ")}
+              </div>
+            </div>
+          </div>
+        )}
       </section>
+
+      <section className="group" aria-labelledby="chart-h">
+        <h2 id="chart-h">Response time</h2>
+        <div className="chart-wrap">
+          <ResponseChart latency={page.latency} phases={page.phases} />
+        </div>
+      </section>
+
+      <section className="group" aria-labelledby="incidents-h">
+        <h2 id="incidents-h">Incidents</h2>
+        {page.incidents.length === 0 && <div className="row meta">No incidents.</div>}
+        {page.incidents.map((i) => (
+          <div className="row" key={i.id}>
+            <div>
+              <a href={`/incidents/${i.id}`}>{i.title}</a>
+              <div className="meta">
+                <LocalTime iso={i.startedAt.toISOString()} />
+              </div>
+            </div>
+            <div className="meta">{INCIDENT_STATUS_LABEL[i.status] ?? i.status}</div>
+          </div>
+        ))}
+      </section>
+
       <section className="group" aria-labelledby="changes-h">
         <h2 id="changes-h">Recent state changes</h2>
         {page.stateChanges.length === 0 ? <div className="row meta">None yet.</div> : null}
         {page.stateChanges.map((c, i) => (
           <div className="row" key={i}>
-            <div>{c.from} → {c.to}</div>
-            <time className="meta" dateTime={c.at.toISOString()}>{c.at.toISOString().replace("T", " ").slice(0, 16)} UTC</time>
+            <div>
+              {c.from} → {c.to}
+            </div>
+            <div className="meta">
+              <LocalTime iso={c.at.toISOString()} />
+            </div>
           </div>
         ))}
       </section>
-      <section className="group embed" aria-labelledby="embed-h">
-        <h2 id="embed-h">Embed</h2>
-        <label>Markdown<textarea readOnly rows={2} value={embed.markdown} data-testid="embed-markdown" /></label>
-        <label>HTML<textarea readOnly rows={2} value={embed.html} /></label>
-        <label>shields.io endpoint<textarea readOnly rows={1} value={embed.shields} /></label>
-      </section>
+      <EmbedBox slug={page.slug} name={page.name} publicUrl={process.env.PUBLIC_URL ?? null} />
     </>
   );
 }

@@ -1,0 +1,66 @@
+import type { Prisma } from "@prisma/client";
+import type { Db } from "../store/client";
+
+export type MaintenanceStatus = "scheduled" | "in_progress" | "completed";
+
+export interface PublicMaintenance {
+  id: number;
+  title: string;
+  body: string;
+  startsAt: Date;
+  endsAt: Date;
+  status: MaintenanceStatus;
+  createdAt: Date;
+  updatedAt: Date;
+  monitors: Array<{ slug: string; name: string }>;
+}
+
+function statusAt(startsAt: Date, endsAt: Date, cancelledAt: Date | null, now: number): MaintenanceStatus {
+  if (cancelledAt && cancelledAt.getTime() <= now) return "completed";
+  if (now < startsAt.getTime()) return "scheduled";
+  if (now < endsAt.getTime()) return "in_progress";
+  return "completed";
+}
+
+const SELECT = {
+  id: true,
+  title: true,
+  body: true,
+  startsAt: true,
+  endsAt: true,
+  cancelledAt: true,
+  createdAt: true,
+  updatedAt: true,
+  monitors: { where: { monitor: { isPublic: true } }, select: { monitor: { select: { slug: true, name: true } } } },
+} satisfies Prisma.MaintenanceSelect;
+
+async function query(db: Db, where: Prisma.MaintenanceWhereInput, now: number, take?: number): Promise<PublicMaintenance[]> {
+  const rows = await db.maintenance.findMany({ where, select: SELECT, orderBy: { startsAt: "asc" }, take });
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    body: r.body,
+    startsAt: r.startsAt,
+    endsAt: r.cancelledAt && r.cancelledAt < r.endsAt ? r.cancelledAt : r.endsAt,
+    status: statusAt(r.startsAt, r.endsAt, r.cancelledAt, now),
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    monitors: r.monitors.map((m) => m.monitor),
+  }));
+}
+
+export function activeMaintenances(db: Db, now = Date.now()): Promise<PublicMaintenance[]> {
+  return query(db, { cancelledAt: null, startsAt: { lte: new Date(now) }, endsAt: { gt: new Date(now) } }, now);
+}
+
+export function upcomingMaintenances(db: Db, now = Date.now()): Promise<PublicMaintenance[]> {
+  return query(db, { cancelledAt: null, startsAt: { gt: new Date(now) } }, now);
+}
+
+export function recentMaintenances(db: Db, now = Date.now(), limit = 50): Promise<PublicMaintenance[]> {
+  return query(db, { startsAt: { gt: new Date(now - 90 * 86_400_000) } }, now, limit);
+}
+
+export function maintenancesBetween(db: Db, from: Date, to: Date, now = Date.now()): Promise<PublicMaintenance[]> {
+  return query(db, { startsAt: { gte: from, lt: to } }, now);
+}

@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "MonitorState" ADD COLUMN "lastLatenessMs" REAL;
+
