@@ -3,6 +3,7 @@ import { getStatusPage, getOverallStatus, PAGE_WINDOWS } from "../monitors/queri
 import { OVERALL_LABEL } from "../monitors/queries/overall-status";
 import { formatPercent, formatLatency, COMPONENT_LABEL } from "../monitors/queries/format";
 import { UptimeBars } from "./_ui/UptimeBars";
+import { BarTooltips } from "./_ui/BarTooltips";
 import { IncidentSummary } from "./_ui/IncidentSummary";
 import { MaintenanceSummary } from "./_ui/MaintenanceSummary";
 import { LocalTime } from "./_ui/LocalTime";
@@ -104,6 +105,7 @@ export default async function StatusHome() {
         </section>
       )}
 
+      <BarTooltips />
       <footer>
         Updated <LocalTime iso={page.generatedAt.toISOString()} /> · <a href="/history.atom">Atom</a> · <a href="/history.rss">RSS</a> ·{" "}
         <a href="/api/v2/summary.json">API</a>

@@ -1,73 +1,36 @@
-"use client";
-import { useRef, useState, type KeyboardEvent } from "react";
-
-export interface BarView {
-  date: string;
-  ratio: number | null;
-  downtimeMinutes: number;
-  maintenanceMinutes: number;
-  level: string;
-  incidents: Array<{ id: number; title: string }>;
-}
+import type { DailyBar } from "../../monitors/queries/daily-bars";
 
 function percent(r: number | null): string {
   if (r === null) return "no data";
   const p = r * 100;
-  return p === 100 ? "100%" : `${(Math.floor(p * 100) / 100).toFixed(2)}%`;
+  return p === 100 ? "100% uptime" : `${(Math.floor(p * 100) / 100).toFixed(2)}% uptime`;
 }
 
-function describe(b: BarView): string {
+/** The words a screen reader hears for a day; the tooltip shows the same lines. */
+export function describeBar(b: DailyBar): string {
   const parts = [b.date, percent(b.ratio)];
-  if (b.downtimeMinutes) parts.push(`${b.downtimeMinutes} min down`);
+  parts.push(b.downtimeMinutes ? `${b.downtimeMinutes} min down` : b.ratio === null ? (b.maintenanceMinutes ? "maintenance only" : "not checked") : "no downtime");
   if (b.maintenanceMinutes) parts.push(`${b.maintenanceMinutes} min maintenance`);
-  if (b.incidents.length) parts.push(`${b.incidents.length} incident${b.incidents.length > 1 ? "s" : ""}`);
   return parts.join(", ");
 }
 
 /**
- * 90 daily bars, one tab stop for the whole row (roving tabindex): arrow keys, Home and End
- * move between days, and the focused or tapped day shows its details.
+ * 90 daily bars, rendered on the server as plain buttons (no per-bar client data): one
+ * tab stop per row, the rest reachable with the arrow keys. BarTooltips (one client
+ * component per page) shows the details on focus, hover or tap.
  */
-export function UptimeBars({ bars, name }: { bars: BarView[]; name: string }) {
-  const [active, setActive] = useState<number | null>(null);
-  const [focusIndex, setFocusIndex] = useState(bars.length - 1);
-  const refs = useRef<Array<HTMLButtonElement | null>>([]);
-  const move = (i: number) => {
-    const next = Math.max(0, Math.min(bars.length - 1, i));
-    setFocusIndex(next);
-    setActive(next);
-    refs.current[next]?.focus();
-  };
-  const onKey = (e: KeyboardEvent) => {
-    const keys: Record<string, number> = { ArrowLeft: focusIndex - 1, ArrowRight: focusIndex + 1, Home: 0, End: bars.length - 1 };
-    if (e.key in keys) {
-      e.preventDefault();
-      move(keys[e.key]);
-    } else if (e.key === "Escape") setActive(null);
-  };
-  const shown = active === null ? null : bars[active];
+export function UptimeBars({ bars, name }: { bars: DailyBar[]; name: string }) {
   return (
-    <div className="bars-wrap" onMouseLeave={() => setActive(null)}>
-      <div className="bars" role="group" aria-label={`${name}: last ${bars.length} days`} onKeyDown={onKey}>
+    <div className="bars-wrap">
+      <div className="bars" role="group" aria-label={`${name}: last ${bars.length} days`}>
         {bars.map((b, i) => (
           <button
             key={b.date}
-            ref={(el) => {
-              refs.current[i] = el;
-            }}
             type="button"
             className={`bar ${b.level}`}
-            tabIndex={i === focusIndex ? 0 : -1}
-            aria-label={describe(b)}
-            aria-describedby={active === i ? `tip-${name}` : undefined}
-            data-date={b.date}
-            onFocus={() => {
-              setFocusIndex(i);
-              setActive(i);
-            }}
-            onBlur={() => setActive(null)}
-            onMouseEnter={() => setActive(i)}
-            onClick={() => setActive(active === i ? null : i)}
+            tabIndex={i === bars.length - 1 ? 0 : -1}
+            aria-label={describeBar(b)}
+            data-incidents={b.incidents.length ? b.incidents.map((x) => `${x.id}:${x.title.replace(/[|]/g, " ")}`).join("|") : undefined}
           />
         ))}
       </div>
@@ -75,19 +38,6 @@ export function UptimeBars({ bars, name }: { bars: BarView[]; name: string }) {
         <span>{bars.length} days ago</span>
         <span>today</span>
       </div>
-      {shown && (
-        <div className="bar-tip" role="tooltip" id={`tip-${name}`} data-testid="bar-tooltip">
-          <strong>{shown.date}</strong>
-          <div>Uptime {percent(shown.ratio)}</div>
-          <div>{shown.downtimeMinutes ? `${shown.downtimeMinutes} min of downtime` : shown.ratio === null ? (shown.maintenanceMinutes ? "Maintenance" : "No data") : "No downtime"}</div>
-          {shown.maintenanceMinutes > 0 && <div>{shown.maintenanceMinutes} min of maintenance</div>}
-          {shown.incidents.map((inc) => (
-            <div key={inc.id}>
-              <a href={`/incidents/${inc.id}`}>{inc.title}</a>
-            </div>
-          ))}
-        </div>
-      )}
     </div>
   );
 }

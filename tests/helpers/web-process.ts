@@ -46,3 +46,19 @@ export async function startWeb(databaseUrl: string, env: Record<string, string> 
     },
   };
 }
+
+/**
+ * Fetches until the body satisfies `ok`, for pages served from the ISR cache: the first
+ * answer may be the previous snapshot while the page regenerates (the freshness promise is 10 s).
+ */
+export async function fetchUntil(url: string, ok: (body: string) => boolean, timeoutMs = 12_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  let last = "";
+  for (;;) {
+    const r = await fetch(url);
+    last = await r.text();
+    if (ok(last)) return last;
+    if (Date.now() > until) throw new Error(`${url} did not show the expected content within ${timeoutMs} ms; last body:\n${last.slice(0, 2000)}`);
+    await new Promise((res) => setTimeout(res, 500));
+  }
+}

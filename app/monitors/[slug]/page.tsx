@@ -5,6 +5,7 @@ import { getOverallStatus } from "../../../monitors/queries/status-page";
 import { formatLatency, formatPercent, COMPONENT_LABEL } from "../../../monitors/queries/format";
 import { ALL_WINDOWS } from "../../../monitors/queries/uptime";
 import { UptimeBars } from "../../_ui/UptimeBars";
+import { BarTooltips } from "../../_ui/BarTooltips";
 import { ResponseChart } from "../../_ui/ResponseChart";
 import { EmbedBox } from "../../_ui/EmbedBox";
 import { LocalTime } from "../../_ui/LocalTime";
@@ -107,6 +108,7 @@ export default async function MonitorDetail({ params }: { params: Promise<{ slug
           </div>
         ))}
       </section>
+      <BarTooltips />
       <EmbedBox slug={page.slug} name={page.name} publicUrl={process.env.PUBLIC_URL ?? null} />
     </>
   );
