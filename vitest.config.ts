@@ -9,5 +9,6 @@ export default defineConfig({
     // Two cores: timing-sensitive integration tests stay honest with at most two files at once.
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     reporters: ["default"],
+    globalSetup: ["tests/global-setup.ts"],
   },
 });

@@ -2,11 +2,11 @@
 // npm start: migrate, build the web app if needed, then run web and agent as two
 // processes (so page rendering never delays a probe), stopping both on Ctrl-C.
 // `--web` or `--agent` runs one alone; arguments after them go to that process.
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { spawn } from "node:child_process";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { migrate } from "./migrate.mjs";
+import { buildWebIfNeeded } from "./build-web.mjs";
 import { AGENT_BUNDLE, AGENT_NODE_FLAGS, buildAgentIfNeeded } from "./build-agent.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -24,27 +24,6 @@ function migrateOrExit() {
     process.exit(1);
   }
   log(r.applied.length ? `applied migrations: ${r.applied.join(", ")}` : "database schema is up to date");
-}
-
-function newestMtime(path) {
-  if (!existsSync(path)) return 0;
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  let newest = st.mtimeMs;
-  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
-  return newest;
-}
-
-function buildIfNeeded() {
-  const buildId = join(root, ".next", "BUILD_ID");
-  const sources = ["app", "monitors/queries", "monitors/store", "next.config.js", "package-lock.json"].map((p) => newestMtime(join(root, p)));
-  if (existsSync(buildId) && statSync(buildId).mtimeMs >= Math.max(...sources)) return;
-  log("building the web app (first start or changed sources)");
-  const r = spawnSync(process.execPath, [join(root, "node_modules", "next", "dist", "bin", "next"), "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
-  if (r.status !== 0) {
-    console.error("start: next build failed");
-    process.exit(1);
-  }
 }
 
 const children = new Map();
@@ -79,7 +58,7 @@ process.on("SIGTERM", () => stop(0));
 process.on("SIGHUP", () => children.get("agent")?.kill("SIGHUP"));
 
 migrateOrExit();
-if (only !== "agent") buildIfNeeded();
+if (only !== "agent") buildWebIfNeeded(log);
 if (only !== "web" && (await buildAgentIfNeeded())) log("bundled the agent");
 if (only !== "agent") launch("web", [join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port, ...(only === "web" ? extra : [])]);
 if (only !== "web") launch("agent", [...AGENT_NODE_FLAGS, AGENT_BUNDLE, ...(only === "agent" ? extra : [])]);

@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// Builds the Next.js app when there is no build yet or a source changed since the last one.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const SOURCES = ["app", "monitors", "public", "next.config.js", "package-lock.json", "tsconfig.json"];
+
+function newestMtime(path) {
+  if (!existsSync(path)) return 0;
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.mtimeMs;
+  let newest = st.mtimeMs;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+export function webBuildIsCurrent() {
+  const buildId = join(root, ".next", "BUILD_ID");
+  return existsSync(buildId) && statSync(buildId).mtimeMs >= Math.max(...SOURCES.map((p) => newestMtime(join(root, p))));
+}
+
+/** Returns true when it built. Exits the process when the build fails. */
+export function buildWebIfNeeded(log = console.log) {
+  if (webBuildIsCurrent()) return false;
+  log("building the web app (first start or changed sources)");
+  const r = spawnSync(process.execPath, [join(root, "node_modules", "next", "dist", "bin", "next"), "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  if (r.status !== 0) {
+    console.error("next build failed");
+    process.exit(1);
+  }
+  return true;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) buildWebIfNeeded();
