@@ -87,7 +87,7 @@ export default async function StatusHome() {
                   </div>
                   <div className={`status ${m.status}`}>{COMPONENT_LABEL[m.status]}</div>
                   <div className="bars-cell">
-                    <UptimeBars bars={m.bars} name={m.slug} />
+                    <UptimeBars bars={m.bars} name={m.slug} label={m.name} />
                   </div>
                 </div>
               ))}
@@ -105,7 +105,7 @@ export default async function StatusHome() {
         </section>
       )}
 
-      <BarTooltips />
+      <BarTooltips incidents={Object.fromEntries(page.groups.flatMap((g) => g.monitors.flatMap((m) => m.bars.flatMap((b) => b.incidents.map((i) => [i.id, i.title])))))} />
       <footer>
         Updated <LocalTime iso={page.generatedAt.toISOString()} /> · <a href="/history.atom">Atom</a> · <a href="/history.rss">RSS</a> ·{" "}
         <a href="/api/v2/summary.json">API</a>

@@ -1,39 +1,31 @@
 import type { DailyBar } from "../../monitors/queries/daily-bars";
-
-function percent(r: number | null): string {
-  if (r === null) return "no data";
-  const p = r * 100;
-  return p === 100 ? "100% uptime" : `${(Math.floor(p * 100) / 100).toFixed(2)}% uptime`;
-}
-
-/** The words a screen reader hears for a day; the tooltip shows the same lines. */
-export function describeBar(b: DailyBar): string {
-  const parts = [b.date, percent(b.ratio)];
-  parts.push(b.downtimeMinutes ? `${b.downtimeMinutes} min down` : b.ratio === null ? (b.maintenanceMinutes ? "maintenance only" : "not checked") : "no downtime");
-  if (b.maintenanceMinutes) parts.push(`${b.maintenanceMinutes} min maintenance`);
-  return parts.join(", ");
-}
+import { barsSvg, encodeBars } from "../../monitors/queries/bar-encoding";
+import { describeDay } from "../../monitors/queries/bar-description";
 
 /**
- * 90 daily bars, rendered on the server as plain buttons (no per-bar client data): one
- * tab stop per row, the rest reachable with the arrow keys. BarTooltips (one client
- * component per page) shows the details on focus, hover or tap.
+ * 90 daily bars as one small SVG plus a compact description of the days. The row is one
+ * focusable slider: arrow keys, Home and End pick a day (BarTooltips, once per page, shows
+ * it), and assistive technology hears the day through aria-valuetext.
  */
-export function UptimeBars({ bars, name }: { bars: DailyBar[]; name: string }) {
+export function UptimeBars({ bars, name, label }: { bars: DailyBar[]; name: string; label: string }) {
+  const enc = encodeBars(bars);
+  const last = bars[bars.length - 1];
   return (
     <div className="bars-wrap">
-      <div className="bars" role="group" aria-label={`${name}: last ${bars.length} days`}>
-        {bars.map((b, i) => (
-          <button
-            key={b.date}
-            type="button"
-            className={`bar ${b.level}`}
-            tabIndex={i === bars.length - 1 ? 0 : -1}
-            aria-label={describeBar(b)}
-            data-incidents={b.incidents.length ? b.incidents.map((x) => `${x.id}:${x.title.replace(/[|]/g, " ")}`).join("|") : undefined}
-          />
-        ))}
-      </div>
+      <div
+        className="bars"
+        role="slider"
+        tabIndex={0}
+        aria-label={`${label}: daily uptime, last ${bars.length} days`}
+        aria-valuemin={1}
+        aria-valuemax={bars.length}
+        aria-valuenow={bars.length}
+        aria-valuetext={last ? describeDay(last) : "no data"}
+        data-start={enc.start}
+        data-levels={enc.levels}
+        data-detail={enc.detail}
+        dangerouslySetInnerHTML={{ __html: barsSvg(enc.levels, name) }}
+      />
       <div className="bars-axis meta" aria-hidden="true">
         <span>{bars.length} days ago</span>
         <span>today</span>

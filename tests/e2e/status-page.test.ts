@@ -63,8 +63,14 @@ describe("status page in headless Chromium (next build + next start, 90 days of 
     expect(await page.locator("[data-testid=group]").count()).toBe(5);
     const rows = page.locator(".row[data-monitor]");
     expect(await rows.count()).toBe(10);
-    for (let i = 0; i < 10; i++) expect(await rows.nth(i).locator(".bar").count()).toBe(90);
-    expect(await page.locator(".bar.ok").count()).toBeGreaterThan(500);
+    for (let i = 0; i < 10; i++) {
+      const bars = rows.nth(i).locator(".bars");
+      expect((await bars.getAttribute("data-levels"))?.length).toBe(90);
+      expect(await bars.getAttribute("aria-valuemax")).toBe("90");
+      expect(await bars.locator("svg rect").count()).toBeGreaterThan(1);
+    }
+    const levels = (await page.locator(".bars").evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.levels).join(""))) as string;
+    expect(levels.split("").filter((c) => c === "o").length).toBeGreaterThan(500);
     await expect(page.locator("[data-testid=active-incident] h3").textContent()).resolves.toBe("Manifest pulls failing");
     expect(await page.title()).toMatch(/^OpenRegistry status: /);
     await page.screenshot({ path: `${SHOTS}/home-light.png`, fullPage: true });
@@ -75,12 +81,12 @@ describe("status page in headless Chromium (next build + next start, 90 days of 
   });
 
   it("a day's tooltip opens with the keyboard and follows the arrow keys", async () => {
-    const page = await open("/", async (p) => (await p.locator(".bar").count()) > 0);
+    const page = await open("/", async (p) => (await p.locator(".bars").count()) > 0);
     // Tab from the top of the page until focus reaches the first bar row.
     let found = false;
     for (let i = 0; i < 40 && !found; i++) {
       await page.keyboard.press("Tab");
-      found = await page.evaluate(() => document.activeElement?.classList.contains("bar") ?? false);
+      found = await page.evaluate(() => document.activeElement?.classList.contains("bars") ?? false);
     }
     expect(found).toBe(true);
     const tip = page.locator("[data-testid=bar-tooltip]");
@@ -90,7 +96,9 @@ describe("status page in headless Chromium (next build + next start, 90 days of 
     await page.keyboard.press("ArrowLeft");
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
     await expect(tip.locator("strong").textContent()).resolves.toBe(yesterday);
-    expect(await tip.textContent()).toMatch(/uptime|Not checked/);
+    expect(await tip.textContent()).toMatch(/uptime|No data/);
+    const valueText = await page.evaluate(() => document.activeElement?.getAttribute("aria-valuetext"));
+    expect(valueText).toMatch(new RegExp(`^${yesterday}, `));
     await page.keyboard.press("Escape");
     expect(await tip.count()).toBe(0);
     await page.close();
@@ -128,7 +136,9 @@ describe("status page in headless Chromium (next build + next start, 90 days of 
     const page = await phone.newPage();
     await page.goto(`${web.url}/`, { waitUntil: "networkidle" });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
-    await page.locator(".bar").nth(45).tap();
+    const bars = page.locator(".bars").first();
+    const box = (await bars.boundingBox())!;
+    await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
     await page.locator("[data-testid=bar-tooltip]").waitFor({ state: "visible" });
     await page.screenshot({ path: `${SHOTS}/home-phone.png` });
     await phone.close();

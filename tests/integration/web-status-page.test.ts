@@ -53,7 +53,9 @@ describe("web process serves the status page, monitor pages and badges from the 
     expect(html).toMatch(/data-monitor="api".*?100% uptime \(24h\).*?last 42 ms.*?Operational/);
     // 2 up, then 8 down confirmed from the first failure: 20% uptime
     expect(html).toMatch(/data-monitor="skynet".*?20\.00% uptime \(24h\).*?>Down</);
-    expect(html.match(/class="bar /g)?.length).toBe(2 * 90);
+    const levels = [...html.matchAll(/data-levels="([a-zA-Z]+)"/g)].map((m) => m[1]);
+    expect(levels.map((l) => l.length)).toEqual([90, 90]);
+    expect(html.match(/role="slider"/g)?.length).toBe(2);
     expect(html).not.toContain("Internal DB");
     expect(html).not.toContain("10.1.2.3");
   });

@@ -43,7 +43,7 @@ export default async function MonitorDetail({ params }: { params: Promise<{ slug
           {COMPONENT_LABEL[page.status]}
         </div>
         <div className="bars-cell">
-          <UptimeBars bars={page.bars} name={page.slug} />
+          <UptimeBars bars={page.bars} name={page.slug} label={page.name} />
         </div>
       </div>
 
@@ -108,7 +108,7 @@ export default async function MonitorDetail({ params }: { params: Promise<{ slug
           </div>
         ))}
       </section>
-      <BarTooltips />
+      <BarTooltips incidents={Object.fromEntries(page.bars.flatMap((b) => b.incidents.map((i) => [i.id, i.title])))} />
       <EmbedBox slug={page.slug} name={page.name} publicUrl={process.env.PUBLIC_URL ?? null} />
     </>
   );
