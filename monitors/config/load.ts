@@ -106,6 +106,9 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
     if (degradedAfter !== undefined && degradedAfter >= timeoutMs) {
       problems.push(`${at}.degraded_after: must be below the timeout (${timeoutMs}ms), got ${degradedAfter}ms`);
     }
+    if (spec.kind === "registry" && spec.check === "pull" && !spec.pull) {
+      problems.push(`${at}.pull: check: pull needs a pull: { repository, reference } section`);
+    }
     const missing = missingSecrets(spec, env);
     return {
       slug: spec.slug,

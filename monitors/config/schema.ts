@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CID } from "multiformats/cid";
 import { parseDurationMs } from "./duration";
 
 /** Bounds that keep the scheduler sane. Below 10 s is meant for tests and demos; above a day is not monitoring. */
@@ -108,6 +109,8 @@ export const httpMonitor = z
     expect: z
       .object({
         status: z.array(statusSpec).min(1).default(["2xx"]),
+        /** Statuses that mean "working, but not well" (for example a health endpoint's 503). */
+        degraded_status: z.array(statusSpec).optional(),
         body_contains: z.string().min(1).optional(),
         body_not_contains: z.string().min(1).optional(),
         body_regex: regexSource.optional(),
@@ -158,11 +161,104 @@ export const dnsMonitor = z
   })
   .strict();
 
-export const monitorSchema = z.discriminatedUnion("kind", [httpMonitor, tcpMonitor, dnsMonitor], {
+/** OCI Distribution Spec names: `user/image` (OpenRegistry), `library/alpine`, … */
+const OCI_REPOSITORY = /^[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:\.|_|__|-+)[a-z0-9]+)*)*$/;
+const OCI_REFERENCE = /^(?:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}|sha256:[a-f0-9]{64})$/;
+const SHA256_HEX = /^[a-fA-F0-9]{64}$/;
+const MiB = 1024 * 1024;
+
+const credentials = z.object({ username: secretValue, password: secretValue }).strict();
+
+export const registryMonitor = z
+  .object({
+    ...common,
+    kind: z.literal("registry"),
+    /** The registry's base URL; the probe adds /v2/…. */
+    url: httpUrl,
+    check: z.enum(["api", "pull"]).default("api"),
+    pull: z
+      .object({
+        repository: z.string().regex(OCI_REPOSITORY, "repository must be an OCI repository name such as user/image"),
+        reference: z.string().regex(OCI_REFERENCE, "reference must be a tag or a sha256:… digest"),
+        platform: z.string().regex(/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?$/, 'platform must look like "linux/amd64" or "linux/arm64/v8"').default("linux/amd64"),
+        blob: z.enum(["none", "config", "smallest-layer"]).default("config"),
+        max_blob_bytes: z.number().int().min(1).max(64 * MiB).default(4 * MiB),
+      })
+      .strict()
+      .optional(),
+    credentials: credentials.optional(),
+    tls_verify: z.boolean().default(true),
+    max_redirects: z.number().int().min(0).max(10).default(5),
+    step_degraded_after: duration("step_degraded_after").optional(),
+  })
+  .strict();
+
+export const skynetMonitor = z
+  .object({
+    ...common,
+    kind: z.literal("skynet"),
+    url: httpUrl,
+    skylink: z.string().regex(/^[A-Za-z0-9_-]{46}$/, "skylink must be 46 base64url characters").optional(),
+    expect_size: z.number().int().min(0).optional(),
+    expect_sha256: z.string().regex(SHA256_HEX, "expect_sha256 must be 64 hex characters").optional(),
+    /** Writes a 64-byte file to the portal on every check: off unless asked for. */
+    upload: z.boolean().default(false),
+    max_bytes: z.number().int().min(1).max(64 * MiB).default(4 * MiB),
+    tls_verify: z.boolean().default(true),
+    degraded_after: duration("degraded_after").optional(),
+  })
+  .strict();
+
+const cidString = z.string().superRefine((s, ctx) => {
+  try {
+    CID.parse(s);
+  } catch (e) {
+    ctx.addIssue({ code: "custom", message: `not a valid CID: ${(e as Error).message.slice(0, 80)}` });
+  }
+});
+
+export const ipfsMonitor = z
+  .object({
+    ...common,
+    kind: z.literal("ipfs"),
+    gateway: httpUrl,
+    /** Default: the empty identity CID, the standard gateway liveness check. */
+    cid: cidString.default("bafkqaaa"),
+    max_bytes: z.number().int().min(1).max(16 * MiB).default(MiB),
+    tls_verify: z.boolean().default(true),
+    degraded_after: duration("degraded_after").optional(),
+  })
+  .strict();
+
+export const s3Monitor = z
+  .object({
+    ...common,
+    kind: z.literal("s3"),
+    endpoint: httpUrl,
+    region: z.string().regex(/^[a-z0-9-]{1,32}$/).default("us-east-1"),
+    bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "bucket must be a valid S3 bucket name"),
+    key: z.string().min(1).max(1024),
+    access_key_id: secretValue,
+    secret_access_key: secretValue,
+    path_style: z.boolean().default(true),
+    /** Also GET the object (keep it small) and check expect_sha256. */
+    get: z.boolean().default(false),
+    expect_sha256: z.string().regex(SHA256_HEX, "expect_sha256 must be 64 hex characters").optional(),
+    /** Filebase stores the object's IPFS CID in x-amz-meta-cid: pin it here. */
+    expect_cid: z.string().optional(),
+    max_bytes: z.number().int().min(1).max(16 * MiB).default(MiB),
+    tls_verify: z.boolean().default(true),
+    degraded_after: duration("degraded_after").optional(),
+  })
+  .strict();
+
+export const MONITOR_KINDS = ["http", "tcp", "dns", "registry", "skynet", "ipfs", "s3"] as const;
+
+export const monitorSchema = z.discriminatedUnion("kind", [httpMonitor, tcpMonitor, dnsMonitor, registryMonitor, skynetMonitor, ipfsMonitor, s3Monitor], {
   error: (issue) => {
     if (issue.code !== "invalid_union") return undefined;
     const kind = (issue.input as { kind?: unknown } | undefined)?.kind;
-    return kind === undefined ? "kind is missing; it must be one of http, tcp, dns" : `kind must be one of http, tcp, dns, got ${JSON.stringify(kind)}`;
+    return kind === undefined ? `kind is missing; it must be one of ${MONITOR_KINDS.join(", ")}` : `kind must be one of ${MONITOR_KINDS.join(", ")}, got ${JSON.stringify(kind)}`;
   },
 });
 
@@ -188,3 +284,7 @@ export type MonitorSpec = z.infer<typeof monitorSchema>;
 export type HttpMonitorSpec = z.infer<typeof httpMonitor>;
 export type TcpMonitorSpec = z.infer<typeof tcpMonitor>;
 export type DnsMonitorSpec = z.infer<typeof dnsMonitor>;
+export type RegistryMonitorSpec = z.infer<typeof registryMonitor>;
+export type SkynetMonitorSpec = z.infer<typeof skynetMonitor>;
+export type IpfsMonitorSpec = z.infer<typeof ipfsMonitor>;
+export type S3MonitorSpec = z.infer<typeof s3Monitor>;

@@ -5,11 +5,11 @@ import type { MonitorSpec, SecretValue } from "./schema";
 
 /** Environment variables a monitor refers to that are not set. */
 export function missingSecrets(spec: MonitorSpec, env: Env = process.env): string[] {
-  const names: string[] = [];
-  if (spec.kind === "http") {
-    for (const v of Object.values(spec.headers)) if (typeof v !== "string" && !env[v.env]) names.push(v.env);
-  }
-  return names;
+  const refs: SecretValue[] = [];
+  if (spec.kind === "http") refs.push(...Object.values(spec.headers));
+  if (spec.kind === "registry" && spec.credentials) refs.push(spec.credentials.username, spec.credentials.password);
+  if (spec.kind === "s3") refs.push(spec.access_key_id, spec.secret_access_key);
+  return refs.flatMap((v) => (typeof v !== "string" && !env[v.env] ? [v.env] : []));
 }
 
 /** Resolves a configured value at probe time, so secrets live only in the environment, never in the database. */

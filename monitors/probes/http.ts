@@ -19,7 +19,7 @@ export interface HttpProbeOptions {
 export async function probeHttp(spec: HttpMonitorSpec, ctx: ProbeContext, opts: HttpProbeOptions = {}): Promise<ProbeResult> {
   const timer = new PhaseTimer();
   const dispatcher = new Agent({
-    connect: timedConnector(timer, { rejectUnauthorized: spec.tls_verify, ca: opts.ca }, ctx.timeoutMs),
+    connect: timedConnector((socket, secure) => timer.watch(socket, secure), { rejectUnauthorized: spec.tls_verify, ca: opts.ca }, ctx.timeoutMs),
     // One fresh connection per check, so every result measures DNS, connect and TLS.
     keepAliveTimeout: 1,
     headersTimeout: ctx.timeoutMs,
@@ -73,6 +73,9 @@ export async function probeHttp(spec: HttpMonitorSpec, ctx: ProbeContext, opts: 
       if (read.truncated) details.bodyTruncatedAt = read.size;
       const phases = timer.phases();
 
+      if (spec.expect.degraded_status && statusAccepted(res.statusCode, spec.expect.degraded_status)) {
+        return { status: "degraded", phases, details, certExpiresAt, errorClass: "http_status", error: `HTTP ${res.statusCode} (a degraded status for this monitor)` };
+      }
       if (!statusAccepted(res.statusCode, spec.expect.status)) {
         return { ...failure("http_status", `HTTP ${res.statusCode} (expected ${spec.expect.status.join(", ")})`, phases, details), certExpiresAt };
       }

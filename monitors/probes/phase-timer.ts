@@ -51,11 +51,11 @@ export class PhaseTimer {
   }
 }
 
-/** An undici connector that reports every new socket to the timer. */
-export function timedConnector(timer: PhaseTimer, tls: { rejectUnauthorized: boolean; ca?: string | Buffer }, timeoutMs: number) {
+/** An undici connector that reports every new socket (to a PhaseTimer's watch, usually). */
+export function timedConnector(onSocket: (socket: Socket, secure: boolean) => void, tls: { rejectUnauthorized: boolean; ca?: string | Buffer }, timeoutMs: number) {
   const connect = buildConnector({ rejectUnauthorized: tls.rejectUnauthorized, ca: tls.ca, timeout: timeoutMs });
   return (opts: buildConnector.Options, cb: buildConnector.Callback) => {
     const socket = connect(opts, cb) as unknown as Socket | undefined;
-    if (socket) timer.watch(socket, opts.protocol === "https:");
+    if (socket) onSocket(socket, opts.protocol === "https:");
   };
 }

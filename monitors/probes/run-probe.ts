@@ -3,6 +3,10 @@ import type { MonitorDefinition } from "../config/load";
 import { probeDns } from "./dns";
 import { probeHttp, type HttpProbeOptions } from "./http";
 import { probeTcp } from "./tcp";
+import { probeRegistry } from "./registry/registry-probe";
+import { probeSkynet } from "./skynet";
+import { probeIpfs } from "./ipfs";
+import { probeS3 } from "./s3/s3-probe";
 import { failure, type ProbeContext, type ProbeResult } from "./types";
 
 /** Extra time a probe gets past its timeout to report, before the runner gives up on it. */
@@ -23,6 +27,14 @@ function dispatch(def: MonitorDefinition, ctx: ProbeContext, opts: RunProbeOptio
       return probeTcp(spec, ctx);
     case "dns":
       return probeDns(spec, ctx);
+    case "registry":
+      return probeRegistry(spec, ctx, opts);
+    case "skynet":
+      return probeSkynet(spec, ctx, opts);
+    case "ipfs":
+      return probeIpfs(spec, ctx, opts);
+    case "s3":
+      return probeS3(spec, ctx, opts);
   }
 }
 

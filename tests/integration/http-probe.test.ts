@@ -84,9 +84,11 @@ describe("http probe against loopback servers", () => {
     expect(r.error).toMatch(/slow: \d+ ms \(limit 100 ms\)/);
   });
 
-  it("500 is down with class http_status", async () => {
+  it("500 is down with class http_status; a status listed in degraded_status is degraded", async () => {
     const r = await probe({ url: `${base.url}/error` });
     expect(r).toMatchObject({ status: "down", errorClass: "http_status", error: "HTTP 500 (expected 2xx)" });
+    const d = await probe({ url: `${base.url}/error`, expect: { status: [200], degraded_status: [500] } });
+    expect(d).toMatchObject({ status: "degraded", error: "HTTP 500 (a degraded status for this monitor)" });
   });
 
   it("a server that hangs past the timeout is down with 'timeout', on time", async () => {

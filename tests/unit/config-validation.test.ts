@@ -35,7 +35,7 @@ describe("config validation", () => {
     ["duplicate YAML key", "monitors: []\nmonitors: []\n", /line 2.*Map keys must be unique/],
     ["empty file", "", /\(top level\): the file is empty/],
     ["monitors missing", "defaults: {}\n", /bad\.yaml: monitors: /],
-    ["unknown kind", `monitors:\n  - { slug: a, name: A, kind: ftp, url: "x" }\n`, /monitors\[0\] \(a\)\.kind: kind must be one of http, tcp, dns, got "ftp"/],
+    ["unknown kind", `monitors:\n  - { slug: a, name: A, kind: ftp, url: "x" }\n`, /monitors\[0\] \(a\)\.kind: kind must be one of http, tcp, dns, registry, skynet, ipfs, s3, got "ftp"/],
     ["bad slug", `monitors:\n  - { slug: "Not OK", name: A, kind: http, url: "https://a.test" }\n`, /monitors\[0\] \(Not OK\)\.slug: slug must be lowercase/],
     ["invalid URL", `monitors:\n  - { slug: a, name: A, kind: http, url: "not a url" }\n`, /monitors\[0\] \(a\)\.url: not a valid URL: "not a url"/],
     ["non-http URL", `monitors:\n  - { slug: a, name: A, kind: http, url: "ftp://a.test/" }\n`, /\.url: URL must be http: or https:, got ftp:/],
@@ -53,6 +53,14 @@ describe("config validation", () => {
     ["degraded_after above timeout", `monitors:\n  - { slug: a, name: A, kind: tcp, host: h, port: 1, timeout: 1s, degraded_after: 2s }\n`, /\.degraded_after: must be below the timeout \(1000ms\)/],
     ["unknown DNS record type", `monitors:\n  - { slug: a, name: A, kind: dns, query: a.test, record: AXFR }\n`, /\.record: /],
     ["bad resolver", `monitors:\n  - { slug: a, name: A, kind: dns, query: a.test, resolver: "dns.google" }\n`, /\.resolver: resolver must be "ip" or "ip:port"/],
+    ["registry pull without a pull section", `monitors:\n  - { slug: a, name: A, kind: registry, url: "https://r.test", check: pull }\n`, /monitors\[0\] \(a\)\.pull: check: pull needs a pull: \{ repository, reference \} section/],
+    ["registry pull without a repository", `monitors:\n  - { slug: a, name: A, kind: registry, url: "https://r.test", check: pull, pull: { reference: latest } }\n`, /\.pull\.repository: /],
+    ["registry repository not OCI", `monitors:\n  - { slug: a, name: A, kind: registry, url: "https://r.test", check: pull, pull: { repository: "User/Image", reference: latest } }\n`, /\.pull\.repository: repository must be an OCI repository name/],
+    ["registry bad digest reference", `monitors:\n  - { slug: a, name: A, kind: registry, url: "https://r.test", check: pull, pull: { repository: a/b, reference: "sha256:xyz" } }\n`, /\.pull\.reference: reference must be a tag or a sha256/],
+    ["registry bad platform", `monitors:\n  - { slug: a, name: A, kind: registry, url: "https://r.test", check: pull, pull: { repository: a/b, reference: latest, platform: amd64 } }\n`, /\.pull\.platform: platform must look like "linux\/amd64"/],
+    ["ipfs bad CID", `monitors:\n  - { slug: a, name: A, kind: ipfs, gateway: "https://ipfs.test", cid: "not-a-cid" }\n`, /\.cid: not a valid CID/],
+    ["skylink wrong length", `monitors:\n  - { slug: a, name: A, kind: skynet, url: "https://portal.test", skylink: "abc" }\n`, /\.skylink: skylink must be 46 base64url characters/],
+    ["s3 bad bucket", `monitors:\n  - { slug: a, name: A, kind: s3, endpoint: "https://s3.test", bucket: "A_B", key: k, access_key_id: { env: K }, secret_access_key: { env: S } }\n`, /\.bucket: bucket must be a valid S3 bucket name/],
     ["env reference with a bad name", `monitors:\n  - { slug: a, name: A, kind: http, url: "https://a.test", headers: { Authorization: { env: "1BAD" } } }\n`, /\.headers\.Authorization/],
   ];
 

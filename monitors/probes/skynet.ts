@@ -1,0 +1,114 @@
+import { createHash, randomBytes } from "node:crypto";
+import type { SkynetMonitorSpec } from "../config/schema";
+import { classifyError } from "./classify-error";
+import { header, StepHttpClient } from "./http-client";
+import type { ErrorClass, ProbeContext, ProbeResult } from "./types";
+
+interface HealthBody {
+  disabled?: boolean;
+  entry?: { checks?: Array<{ name?: string; up?: boolean; critical?: boolean }> };
+}
+
+class Failure extends Error {
+  constructor(readonly errorClass: ErrorClass, message: string) {
+    super(message);
+  }
+}
+
+function failingChecks(body: Buffer): string[] {
+  try {
+    const doc = JSON.parse(body.toString("utf8")) as HealthBody;
+    return (doc.entry?.checks ?? []).filter((c) => c.up === false).map((c) => c.name ?? "unnamed");
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * A Skynet portal, read as the portal reads itself: /health-check (critical checks) decides
+ * up or down, /health-check/extended decides degraded. The health answer is delayed on
+ * purpose, so only the download's time counts towards degraded_after.
+ */
+export async function probeSkynet(spec: SkynetMonitorSpec, ctx: ProbeContext, opts: { ca?: string | Buffer } = {}): Promise<ProbeResult> {
+  const http = new StepHttpClient({ signal: ctx.signal, timeoutMs: ctx.timeoutMs, tlsVerify: spec.tls_verify, ca: opts.ca });
+  const started = performance.now();
+  const base = new URL(spec.url);
+  const steps: Array<{ name: string; ms: number; status: number }> = [];
+  const details: Record<string, unknown> = { steps };
+  let step = "health";
+  let degraded: string | undefined;
+  let downloadMs = 0;
+  const get = async (name: string, path: string, cap: number) => {
+    step = name;
+    const r = await http.send("GET", new URL(path, base), { "user-agent": "openregistry-status/0.1" }, cap);
+    steps.push({ name, ms: Math.round(r.ms), status: r.status });
+    return r;
+  };
+  const verify = (bytes: Buffer, skylink: string, got: string | undefined, size?: number, sha?: string) => {
+    if (got !== undefined && got !== skylink) throw new Failure("integrity", `Skynet-Skylink header is ${got.slice(0, 60)}, expected ${skylink}`);
+    if (got === undefined) throw new Failure("protocol", "download has no Skynet-Skylink header");
+    if (size !== undefined && bytes.length !== size) throw new Failure("integrity", `downloaded ${bytes.length} bytes, expected ${size}`);
+    if (sha !== undefined && createHash("sha256").update(bytes).digest("hex") !== sha.toLowerCase()) throw new Failure("integrity", "content does not match its sha256");
+  };
+  try {
+    const health = await get("health", "/health-check", 256 * 1024);
+    let disabled = false;
+    try {
+      disabled = (JSON.parse(health.body.toString("utf8")) as HealthBody).disabled === true;
+    } catch {
+      if (health.status === 200) throw new Failure("protocol", "health-check answered 200 with a body that is not JSON");
+    }
+    if (health.status !== 200 || disabled) {
+      const failing = failingChecks(health.body);
+      throw new Failure("http_status", disabled ? "portal is disabled" : `health-check answered ${health.status}${failing.length ? `: ${failing.join(", ")} failing` : ""}`);
+    }
+    const extended = await get("health-extended", "/health-check/extended", 256 * 1024);
+    if (extended.status === 503) {
+      const failing = failingChecks(extended.body);
+      degraded = `extended checks failing${failing.length ? `: ${failing.join(", ")}` : ""}`;
+    }
+
+    if (spec.skylink) {
+      const r = await get("download", `/${spec.skylink}`, spec.max_bytes + 1);
+      if (r.status !== 200) throw new Failure("http_status", `download of the skylink answered ${r.status}`);
+      if (r.truncated) throw new Failure("protocol", `download is larger than max_bytes (${spec.max_bytes})`);
+      verify(r.body, spec.skylink, header(r.headers, "skynet-skylink"), spec.expect_size, spec.expect_sha256);
+      downloadMs += r.ms;
+    }
+    if (spec.upload) {
+      step = "upload";
+      const content = randomBytes(64);
+      const boundary = `----status${randomBytes(8).toString("hex")}`;
+      const body = Buffer.concat([
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="status-probe.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`),
+        content,
+        Buffer.from(`\r\n--${boundary}--\r\n`),
+      ]);
+      const up = await http.send("POST", new URL("/skynet/skyfile", base), { "content-type": `multipart/form-data; boundary=${boundary}`, "user-agent": "openregistry-status/0.1" }, 64 * 1024, body);
+      steps.push({ name: "upload", ms: Math.round(up.ms), status: up.status });
+      if (up.status !== 200) throw new Failure("http_status", `upload answered ${up.status}`);
+      let skylink: string;
+      try {
+        skylink = String((JSON.parse(up.body.toString("utf8")) as { skylink?: unknown }).skylink ?? "");
+      } catch {
+        throw new Failure("protocol", "upload answered something that is not JSON");
+      }
+      if (!/^[A-Za-z0-9_-]{46}$/.test(skylink)) throw new Failure("protocol", "upload answered no valid skylink");
+      const back = await get("upload-download", `/${skylink}`, 64 * 1024);
+      if (back.status !== 200) throw new Failure("http_status", `download of the uploaded file answered ${back.status}`);
+      if (!back.body.equals(content)) throw new Failure("integrity", "the uploaded file came back with other bytes");
+      downloadMs += up.ms + back.ms;
+    }
+    const totalMs = performance.now() - started;
+    if (!degraded && spec.degraded_after !== undefined && downloadMs > spec.degraded_after) degraded = `slow download: ${Math.round(downloadMs)} ms`;
+    return degraded ? { status: "degraded", phases: { totalMs }, details, error: degraded } : { status: "up", phases: { totalMs }, details };
+  } catch (err) {
+    const totalMs = performance.now() - started;
+    details.failedStep = step;
+    if (err instanceof Failure) return { status: "down", errorClass: err.errorClass, error: `${step}: ${err.message}`, phases: { totalMs }, details };
+    const { errorClass, error } = classifyError(err, ctx.signal.aborted);
+    return { status: "down", errorClass, error: `${step}: ${error}`, phases: { totalMs }, details };
+  } finally {
+    http.close();
+  }
+}
