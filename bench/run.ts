@@ -10,6 +10,7 @@ import { benchLateness } from "./lateness";
 import { httpLoad, type LoadResult } from "./http-load";
 import { startWeb } from "../tests/helpers/web-process";
 import { renderBenchmarks } from "./report";
+import { benchRegistryPull } from "./registry-pull";
 
 const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
@@ -61,6 +62,12 @@ if (want("web")) {
   }
   await web.stop();
   figures.web = results;
+}
+
+if (want("registry")) {
+  log("registry pull check against docker-registry (token auth), 100 runs");
+  figures.registryPull = await benchRegistryPull(100);
+  log(JSON.stringify(figures.registryPull));
 }
 
 if (want("lateness")) {

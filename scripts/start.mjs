@@ -60,6 +60,6 @@ process.on("SIGHUP", () => children.get("agent")?.kill("SIGHUP"));
 migrateOrExit();
 if (only !== "agent") buildWebIfNeeded(log);
 if (only !== "web" && (await buildAgentIfNeeded())) log("bundled the agent");
-if (only !== "agent") launch("web", [join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-p", port, ...(only === "web" ? extra : [])]);
+if (only !== "agent") launch("web", [join(root, "scripts", "web-server.mjs"), ...(only === "web" ? extra : [])]);
 if (only !== "web") launch("agent", [...AGENT_NODE_FLAGS, AGENT_BUNDLE, ...(only === "agent" ? extra : [])]);
 log(`${only ?? "web and agent"} started${only !== "agent" ? ` — status page on http://localhost:${port}` : ""}`);

@@ -41,7 +41,7 @@ describe("config sync", () => {
     expect(await agent.exited).toBe(2);
     const out = agent.output();
     expect(out).toMatch(new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}: monitors\\[0\\] \\(a\\)\\.port: `));
-    expect(out).toMatch(/monitors\[1\] \(c\)\.kind: kind must be one of http, tcp, dns, got "smtp"/);
+    expect(out).toMatch(/monitors\[1\] \(c\)\.kind: kind must be one of http, tcp, dns, registry, skynet, ipfs, s3, got "smtp"/);
     expect(out).toMatch(/2 problem\(s\) in the config; nothing was changed in the database/);
     expect(JSON.stringify(await t.db.monitor.findMany({ orderBy: { id: "asc" } }))).toBe(before);
   });

@@ -7,7 +7,12 @@ import { LocalTime } from "../../_ui/LocalTime";
 import { INCIDENT_STATUS_LABEL } from "../../_ui/IncidentSummary";
 import { statusMetadata } from "../../_ui/status-metadata";
 
-export const revalidate = 5;
+export const revalidate = 4;
+
+// No page is built ahead; each one is rendered on its first request, then cached like the home page.
+export async function generateStaticParams() {
+  return [];
+}
 
 function duration(from: Date, to: Date): string {
   const minutes = Math.max(0, Math.round((to.getTime() - from.getTime()) / 60_000));

@@ -12,7 +12,12 @@ import { LocalTime } from "../../_ui/LocalTime";
 import { INCIDENT_STATUS_LABEL } from "../../_ui/IncidentSummary";
 import { statusMetadata } from "../../_ui/status-metadata";
 
-export const revalidate = 5;
+export const revalidate = 4;
+
+// No page is built ahead; each one is rendered on its first request, then cached like the home page.
+export async function generateStaticParams() {
+  return [];
+}
 
 export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }) {
   const db = await sharedDb();

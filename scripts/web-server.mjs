@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// The web process: Next.js (the app in app/) behind a micro-cache of public responses.
+// `npm run web` and `npm start` run this instead of `next start`.
+import { createServer } from "node:http";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import next from "next";
+import { MicroCache } from "./micro-cache.mjs";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const port = Number(process.env.PORT || 3000);
+const hostname = process.env.HOSTNAME_BIND || "0.0.0.0";
+
+const app = next({ dev: false, dir: root, port, hostname: "localhost" });
+const handle = app.getRequestHandler();
+await app.prepare();
+const cache = new MicroCache({ ttlMs: Number(process.env.MICRO_CACHE_MS ?? 1000) });
+
+const server = createServer((req, res) => {
+  const key = process.env.MICRO_CACHE_MS === "0" ? null : cache.keyFor(req);
+  if (key) {
+    if (cache.serve(key, req, res)) return;
+    cache.capture(key, req, res);
+  }
+  handle(req, res).catch((err) => {
+    console.error(`web: ${req.method} ${req.url} failed: ${err?.stack ?? err}`);
+    if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+    res.end("internal error");
+  });
+});
+server.keepAliveTimeout = 65_000;
+server.listen(port, hostname, () => console.log(`${new Date().toISOString()} web listening on http://localhost:${port}`));
+
+let closing = false;
+for (const signal of ["SIGTERM", "SIGINT"]) {
+  process.on(signal, () => {
+    if (closing) return;
+    closing = true;
+    server.close(() => process.exit(0));
+    server.closeIdleConnections?.();
+    setTimeout(() => process.exit(0), 5000).unref();
+  });
+}
