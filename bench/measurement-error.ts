@@ -8,7 +8,7 @@ import { parseConfig } from "../monitors/config/load";
 import { median, quantile, round } from "./util";
 
 const DELAY_MS = 50;
-// Sleeps most of the delay, then spins to the exact moment: setTimeout alone fires up to a ms late.
+// Sleeps most of the delay, then spins to the exact moment: setTimeout alone fires a few ms late.
 const DELAY_SERVER = `
 const http = require("node:http");
 const s = http.createServer((req, res) => {
@@ -16,7 +16,7 @@ const s = http.createServer((req, res) => {
   setTimeout(() => {
     while (Number(process.hrtime.bigint() - t0) / 1e6 < ${DELAY_MS}) {}
     res.end("ok");
-  }, ${DELAY_MS - 3});
+  }, ${DELAY_MS - 8});
 });
 s.listen(0, "127.0.0.1", () => process.stdout.write(String(s.address().port) + "\\n"));
 `;

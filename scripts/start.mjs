@@ -3,6 +3,7 @@
 // processes (so page rendering never delays a probe), stopping both on Ctrl-C.
 // `--web` or `--agent` runs one alone; arguments after them go to that process.
 import { spawn } from "node:child_process";
+import { setPriority } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { migrate } from "./migrate.mjs";
@@ -32,6 +33,15 @@ let stopping = false;
 function launch(name, argv) {
   const child = spawn(process.execPath, argv, { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   children.set(name, child);
+  // Page rendering yields the CPU to the agent: a late probe is a wrong measurement, a late
+  // page is only slower. Raising a priority needs privileges; lowering one does not.
+  if (name === "web") {
+    try {
+      setPriority(child.pid, Number(process.env.WEB_NICE ?? 5));
+    } catch {
+      // not allowed here: run at normal priority
+    }
+  }
   child.on("exit", (code, signal) => {
     children.delete(name);
     if (!stopping) {
