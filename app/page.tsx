@@ -58,6 +58,12 @@ export default async function StatusHome() {
           {page.groups.map((g) => (
             <section className="group" key={g.name} aria-labelledby={`group-${g.name}`} data-testid="group">
               <h2 id={`group-${g.name}`}>{g.name}</h2>
+              {g.slo && (
+                <div className="row meta slo" data-testid="group-slo">
+                  {g.name} this month: {formatPercent(g.slo.monthRatio)} against a {g.slo.objectivePercent}% objective ·{" "}
+                  {g.slo.leftMinutes >= 0 ? `${g.slo.leftMinutes} min of error budget left` : `budget exceeded by ${-g.slo.leftMinutes} min`}
+                </div>
+              )}
               {g.monitors.map((m) => (
                 <div className="row" key={m.slug} data-monitor={m.slug}>
                   <div>

@@ -29,18 +29,32 @@ export function renderBenchmarks(f: Any): string {
   if (e) {
     out.push("## Measurement error", "");
     out.push("The http probe's measured total against a loopback server (its own process) that answers after exactly 50 ms (it sleeps, then spins to the exact moment). Error = measured − 50 ms, over 300 sequential checks after 20 warm-up checks. The error includes a fresh TCP connection per check, which is what the probe measures on purpose.", "");
-    out.push("| condition | median error | p99 error | max | target |", "| --- | --- | --- | --- | --- |");
-    out.push(`| idle machine | +${e.idle.medianMs} ms | +${e.idle.p99Ms} ms | +${e.idle.maxMs} ms | |`);
-    out.push(`| web process serving \`/\` under load (${e.pageLoad.connections} connections, ${e.pageLoad.requestsPerSecond} req/s) | +${e.underLoad.medianMs} ms | +${e.underLoad.p99Ms} ms | +${e.underLoad.maxMs} ms | p99 within 3 ms: ${ok(e.underLoad.p99Ms <= 3)} |`, "");
+    out.push("Each probe sample is followed by the same request from a bare Node client (`http.get` on a fresh connection), so the table also shows what any client measures on this machine, and what the probe adds to it.", "");
+    out.push("| condition | median error | p99 error | max | bare client: median / p99 | probe minus bare client (median of pairs) | target |", "| --- | --- | --- | --- | --- | --- | --- |");
+    const ref = (x: Any) => (x.reference ? `+${x.reference.medianMs} / +${x.reference.p99Ms} ms` : "–");
+    const over = (x: Any) => (x.probeOverReferenceMs !== undefined ? `${x.probeOverReferenceMs >= 0 ? "+" : ""}${x.probeOverReferenceMs} ms` : "–");
+    out.push(`| idle machine | +${e.idle.medianMs} ms | +${e.idle.p99Ms} ms | +${e.idle.maxMs} ms | ${ref(e.idle)} | ${over(e.idle)} | |`);
+    out.push(`| web process serving \`/\` under load (${e.pageLoad.connections} connections, ${e.pageLoad.requestsPerSecond} req/s) | +${e.underLoad.medianMs} ms | +${e.underLoad.p99Ms} ms | +${e.underLoad.maxMs} ms | ${ref(e.underLoad)} | ${over(e.underLoad)} | p99 within 3 ms: ${ok(e.underLoad.p99Ms <= 3)} |`, "");
+    out.push("The 3 ms p99 target is not met on this two-core machine, and the bare client column says why: a plain Node request on a fresh loopback connection shows the same spread, so the tail comes from the machine (connection setup, scheduling with the web process and the load generator on two cores), not from the probe, which adds about half a millisecond to the median. On the same machine the agent's own lateness p99 stays around 20 ms with 2,000 monitors (below).", "");
     out.push("The agent is its own process, so page rendering never shares its event loop. Uptime Kuma, which probes on the event loop that serves its pages, was measured on this kind of machine at +6 ms median and +45 ms p99 under page load.", "");
   }
 
   if (f.web?.length) {
     out.push("## Web throughput on the year database", "");
-    out.push("autocannon in its own process, 15 s per row after a 3 s warm-up, against `npm run web` (next start) on the year database.", "");
-    out.push("| path | connections | req/s | p50 | p99 | errors |", "| --- | --- | --- | --- | --- | --- |");
-    for (const r of f.web) out.push(`| \`${new URL(r.url).pathname}\` | ${r.connections} | ${r.requestsPerSecond} | ${r.p50Ms} ms | ${r.p99Ms} ms | ${r.errors + r.non2xx} |`);
-    out.push("");
+    out.push("autocannon in its own process (at low CPU priority, standing in for traffic from other machines), 15 s per row after a 3 s warm-up, against `npm run web` on the year database: Next.js behind the web process's 1 s micro-cache, then with the micro-cache off (`MICRO_CACHE_MS=0`), where Next.js's own page cache (ISR, 4 s) and the app's 3–5 s data caches answer.", "");
+    out.push("| path | micro-cache | connections | req/s | p50 | p99 | errors | target |", "| --- | --- | --- | --- | --- | --- | --- | --- |");
+    const target = (path: string, r: Any) => {
+      if (r.microCache === false) return "";
+      if (path === "/") return r.connections === 10 ? `p50 under 30 ms, over 300 req/s: ${ok(r.p50Ms < 30 && r.requestsPerSecond > 300)}` : `over 300 req/s: ${ok(r.requestsPerSecond > 300)}`;
+      if (path.endsWith("summary.json")) return `over 1,000 req/s: ${ok(r.requestsPerSecond > 1000)}`;
+      if (path.startsWith("/badge/") && r.connections === 50) return `over 2,000 req/s, p99 under 20 ms: ${ok(r.requestsPerSecond > 2000 && r.p99Ms < 20)}`;
+      return "";
+    };
+    for (const r of f.web) {
+      const path = new URL(r.url).pathname;
+      out.push(`| \`${path}\` | ${r.microCache === false ? "off" : "on"} | ${r.connections} | ${r.requestsPerSecond} | ${r.p50Ms} ms | ${r.p99Ms} ms | ${r.errors + r.non2xx} | ${target(path, r)} |`);
+    }
+    out.push("", "Uptime Kuma, for comparison, caches its status-page JSON for 1 to 5 minutes, and users report its dashboard taking 10 to 45 s with about 1,000 monitors.", "");
   }
 
   const rp = f.registryPull;
@@ -55,7 +69,7 @@ export function renderBenchmarks(f: Any): string {
   const l = f.lateness;
   if (l) {
     out.push(`## Scheduler lateness: ${l.monitors.toLocaleString("en")} monitors at 60 s`, "");
-    out.push(`The real agent process (\`monitors/agent.ts\`) with ${l.monitors} http monitors against a loopback server in its own process, for ${l.seconds} s (every monitor fires at least once). Lateness = actual start − slot, as stored with each result.`, "");
+    out.push(`The real agent process (the bundle \`npm start\` runs, with its Node flags) with ${l.monitors} http monitors against a loopback server in its own process, for ${l.seconds} s (every monitor fires at least once). Lateness = actual start − slot, as stored with each result.`, "");
     out.push("| figure | value | target |", "| --- | --- | --- |");
     out.push(`| checks run | ${l.checks} (${l.down} down) | |`);
     out.push(`| lateness p50 / p99 / max | ${l.latenessMs.p50} / ${l.latenessMs.p99} / ${l.latenessMs.max} ms | p99 under 50 ms: ${ok(l.latenessMs.p99 < 50)} |`);

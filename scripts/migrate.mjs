@@ -38,6 +38,11 @@ export function pendingMigrations(url = process.env.DATABASE_URL || "file:./data
 
 export function migrate({ env = process.env, quiet = false } = {}) {
   const url = env.DATABASE_URL || "file:./data/status.db";
+  if (!url.startsWith("file:")) {
+    const scheme = url.split(":")[0];
+    const why = /^postgres(ql)?$/.test(scheme) ? "PostgreSQL is not supported by this build yet" : `"${scheme}:" is not a database this service supports`;
+    return { ok: false, applied: [], output: `DATABASE_URL: ${why}; use file:./data/status.db (SQLite)\n` };
+  }
   if (url.startsWith("file:")) mkdirSync(dirname(sqlitePath(url)), { recursive: true });
   const pending = pendingMigrations(url);
   if (!pending.length) return { ok: true, applied: [] };

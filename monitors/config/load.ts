@@ -39,6 +39,8 @@ export interface MonitorDefinition {
 export interface LoadedConfig {
   file: string;
   groups: string[];
+  /** Objectives of component groups, in percent. */
+  groupObjectives: Record<string, number>;
   monitors: MonitorDefinition[];
 }
 
@@ -130,9 +132,11 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
   });
   if (problems.length) throw new ConfigError(file, problems);
 
-  const groups = [...cfg.groups];
+  const groups = cfg.groups.map((g) => (typeof g === "string" ? g : g.name));
+  const groupObjectives: Record<string, number> = {};
+  for (const g of cfg.groups) if (typeof g !== "string" && g.slo !== undefined) groupObjectives[g.name] = g.slo;
   for (const m of monitors) if (!groups.includes(m.group)) groups.push(m.group);
-  return { file, groups, monitors };
+  return { file, groups, groupObjectives, monitors };
 }
 
 export function loadConfigFile(file = configPathFromEnv(), env: Env = process.env): LoadedConfig {

@@ -273,8 +273,11 @@ export const configSchema = z
       })
       .strict()
       .default({ interval: 60_000, timeout: 10_000, confirm: { down: 2, up: 2 } }),
-    /** Display order of component groups; groups not listed follow in order of appearance. */
-    groups: z.array(z.string()).default([]),
+    /**
+     * Display order of component groups; groups not listed follow in order of appearance.
+     * A group may carry an objective: { name: Registry, slo: 98 }.
+     */
+    groups: z.array(z.union([z.string().min(1), z.object({ name: z.string().min(1), slo: z.number().gt(0).lt(100).optional() }).strict()])).default([]),
     monitors: z.array(monitorSchema).max(20_000),
   })
   .strict();

@@ -63,11 +63,9 @@ export async function syncConfig(db: Db, config: LoadedConfig, now = new Date())
       await tx.monitor.updateMany({ where: { id: { in: leaving.map((m) => m.id) } }, data: { archivedAt: now } });
       report.archived.push(...leaving.map((m) => m.slug));
     }
-    await tx.setting.upsert({
-      where: { key: "groups" },
-      create: { key: "groups", value: config.groups as unknown as Prisma.InputJsonValue },
-      update: { value: config.groups as unknown as Prisma.InputJsonValue },
-    });
+    for (const [key, value] of [["groups", config.groups], ["group-objectives", config.groupObjectives]] as const) {
+      await tx.setting.upsert({ where: { key }, create: { key, value: value as Prisma.InputJsonValue }, update: { value: value as Prisma.InputJsonValue } });
+    }
     return report;
   });
 }

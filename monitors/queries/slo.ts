@@ -52,6 +52,33 @@ export async function sloStatus(db: Db, monitors: Array<{ id: number; intervalSe
   return out;
 }
 
+/**
+ * A component group's month against its objective: the group's slots pooled, so the budget is
+ * (1 − objective) of the month and the spent part is the down share of the month so far.
+ */
+export async function groupSloStatus(db: Db, groups: Array<{ name: string; sloPercent: number; monitorIds: number[] }>, now = Date.now()): Promise<Map<string, SloStatus>> {
+  const out = new Map<string, SloStatus>();
+  const ids = groups.flatMap((g) => g.monitorIds);
+  if (!ids.length) return out;
+  const counts = await countsSince(db, ids, { month: monthStart(now) }, now);
+  const monthMinutes = daysInMonth(now) * 1440;
+  const elapsedMinutes = (now - monthStart(now)) / 60_000;
+  for (const g of groups) {
+    let good = 0;
+    let down = 0;
+    for (const id of g.monitorIds) {
+      const c = counts.get(id)?.month;
+      good += (c?.up ?? 0) + (c?.degraded ?? 0);
+      down += c?.down ?? 0;
+    }
+    const ratio = good + down ? good / (good + down) : null;
+    const budgetMinutes = ((100 - g.sloPercent) / 100) * monthMinutes;
+    const spentMinutes = ratio === null ? 0 : (1 - ratio) * elapsedMinutes;
+    out.set(g.name, { objectivePercent: g.sloPercent, monthRatio: ratio, budgetMinutes: Math.round(budgetMinutes), spentMinutes: Math.round(spentMinutes), leftMinutes: Math.round(budgetMinutes - spentMinutes) });
+  }
+  return out;
+}
+
 /** How fast a monitor spends its error budget over the last hour, day and week. */
 export async function burnRates(db: Db, monitor: { id: number; sloPercent: number }, now = Date.now()): Promise<BurnRate[]> {
   const allowed = (100 - monitor.sloPercent) / 100;

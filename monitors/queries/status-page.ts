@@ -1,7 +1,7 @@
 import type { Db } from "../store/client";
 import { uptimeForAll, type UptimeWindow } from "./uptime";
 import { dailyBars, type DailyBar } from "./daily-bars";
-import { sloStatus, type SloStatus } from "./slo";
+import { groupSloStatus, sloStatus, type SloStatus } from "./slo";
 import { openIncidentImpacts, unresolvedIncidents, type PublicIncident } from "./incidents";
 import { activeMaintenances, upcomingMaintenances, type PublicMaintenance } from "./maintenance";
 import { componentStatus, overallStatus, type ComponentStatus, type OverallStatus } from "./overall-status";
@@ -29,13 +29,18 @@ export interface StatusPage {
   incidents: PublicIncident[];
   activeMaintenance: PublicMaintenance[];
   upcomingMaintenance: PublicMaintenance[];
-  groups: Array<{ name: string; monitors: StatusRow[] }>;
+  groups: Array<{ name: string; monitors: StatusRow[]; slo: SloStatus | null }>;
   generatedAt: Date;
 }
 
 async function groupOrder(db: Db): Promise<string[]> {
   const row = await db.setting.findUnique({ where: { key: "groups" } });
   return Array.isArray(row?.value) ? (row.value as string[]) : [];
+}
+
+async function groupObjectives(db: Db): Promise<Record<string, number>> {
+  const row = await db.setting.findUnique({ where: { key: "group-objectives" } });
+  return row?.value && typeof row.value === "object" && !Array.isArray(row.value) ? (row.value as Record<string, number>) : {};
 }
 
 interface PublicComponents {
@@ -85,10 +90,13 @@ export async function getOverallStatus(db: Db, now = Date.now()): Promise<Overal
 export async function getStatusPage(db: Db, now = Date.now()): Promise<StatusPage> {
   const components = await loadPublicComponents(db, now);
   const ids = components.monitors.map((m) => m.id);
-  const [uptime, bars, slo, incidents, activeMaintenance, upcomingMaintenance] = await Promise.all([
+  const objectives = await groupObjectives(db);
+  const objectiveGroups = Object.entries(objectives).map(([name, sloPercent]) => ({ name, sloPercent, monitorIds: components.monitors.filter((m) => m.group === name).map((m) => m.id) }));
+  const [uptime, bars, slo, groupSlo, incidents, activeMaintenance, upcomingMaintenance] = await Promise.all([
     uptimeForAll(db, { windows: [...PAGE_WINDOWS], monitorIds: ids, now }),
     dailyBars(db, components.monitors, now),
     sloStatus(db, components.monitors, now),
+    groupSloStatus(db, objectiveGroups, now),
     unresolvedIncidents(db),
     activeMaintenances(db, now),
     upcomingMaintenances(db, now),
@@ -118,7 +126,7 @@ export async function getStatusPage(db: Db, now = Date.now()): Promise<StatusPag
     incidents,
     activeMaintenance,
     upcomingMaintenance,
-    groups: [...groups].filter(([, ms]) => ms.length).map(([name, ms]) => ({ name, monitors: ms })),
+    groups: [...groups].filter(([, ms]) => ms.length).map(([name, ms]) => ({ name, monitors: ms, slo: groupSlo.get(name) ?? null })),
     generatedAt: new Date(now),
   };
 }

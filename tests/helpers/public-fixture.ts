@@ -18,7 +18,7 @@ export async function seedPublicFixture(db: Db, now = Date.now()) {
     db,
     parseConfig(
       JSON.stringify({
-        groups: ["Registry", "Storage"],
+        groups: [{ name: "Registry", slo: 99.5 }, "Storage"],
         monitors: [
           { slug: "registry-api", name: "Registry API", group: "Registry", kind: "http", url: "https://registry.internal.test/v2/", slo: 98 },
           { slug: "web-app", name: "Web app", group: "Registry", kind: "http", url: "https://app.internal.test/" },

@@ -54,6 +54,17 @@ describe("machine-readable surfaces", () => {
     expect(incidents.incidents.map((i: { name: string }) => i.name)).toEqual(["Skynet portal unreachable", "Slow manifest fetches"]);
   });
 
+  it("component groups and monitors can declare an objective: month uptime and error budget", async () => {
+    const page = await getStatusPage(t.db, now);
+    const registry = page.groups.find((g) => g.name === "Registry")!;
+    expect(registry.slo).toMatchObject({ objectivePercent: 99.5, monthRatio: 1, spentMinutes: 0 });
+    const monthMinutes = new Date(Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth() + 1, 0)).getUTCDate() * 1440;
+    expect(registry.slo!.budgetMinutes).toBe(Math.round(0.005 * monthMinutes));
+    expect(page.groups.find((g) => g.name === "Storage")!.slo).toBeNull();
+    const api = registry.monitors.find((m) => m.slug === "registry-api")!;
+    expect(api.slo).toMatchObject({ objectivePercent: 98, monthRatio: 1, leftMinutes: Math.round(0.02 * monthMinutes) });
+  });
+
   it("hidden monitors, their incidents and internal hostnames appear nowhere public", async () => {
     const everything = JSON.stringify(await Promise.all(STATUSPAGE_ENDPOINTS.map(get))) + (await atomFeed(t.db, BASE, now)) + (await rssFeed(t.db, BASE, now)) + (await prometheusMetrics(t.db, { includeHidden: false, now })) + JSON.stringify(await getStatusPage(t.db, now));
     for (const secret of ["db-primary", "Hidden database", "Hidden database failover", "internal.test", "timeout connecting"]) expect(everything).not.toContain(secret);
