@@ -5,7 +5,12 @@
 
 const CACHEABLE = /^\/(?:$|monitors\/[a-z0-9-]{1,64}$|incidents\/\d{1,12}$|history(?:\.atom|\.rss)?$|api\/v2\/[a-z/-]+\.json$|badge\/)/;
 // Requests that Next.js answers differently (client navigations, conditional or private requests).
-const BYPASS_HEADERS = ["cookie", "authorization", "rsc", "next-router-state-tree", "next-router-prefetch", "next-router-segment-prefetch", "next-url", "range"];
+const BYPASS_HEADERS = ["x-status-refresh", "cookie", "authorization", "rsc", "next-router-state-tree", "next-router-prefetch", "next-router-segment-prefetch", "next-url", "range"];
+
+/** True for the public pages (not API, feeds or badges) that the refresher keeps regenerated. */
+export function isPublicPage(path) {
+  return /^\/(?:$|monitors\/[a-z0-9-]{1,64}$|incidents\/\d{1,12}$)/.test(path);
+}
 
 export class MicroCache {
   constructor({ ttlMs = 1000, maxEntries = 500, maxBodyBytes = 4 * 1024 * 1024 } = {}) {

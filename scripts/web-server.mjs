@@ -5,7 +5,8 @@ import { createServer } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import next from "next";
-import { MicroCache } from "./micro-cache.mjs";
+import { MicroCache, isPublicPage } from "./micro-cache.mjs";
+import { PageRefresher } from "./page-refresher.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const port = Number(process.env.PORT || 3000);
@@ -16,7 +17,13 @@ const handle = app.getRequestHandler();
 await app.prepare();
 const cache = new MicroCache({ ttlMs: Number(process.env.MICRO_CACHE_MS ?? 1000) });
 
+const refresher = new PageRefresher(`http://127.0.0.1:${port}`);
+
 const server = createServer((req, res) => {
+  if (req.method === "GET" && !req.headers["x-status-refresh"]) {
+    const path = req.url.split("?")[0];
+    if (isPublicPage(path)) refresher.touch(path);
+  }
   const key = process.env.MICRO_CACHE_MS === "0" ? null : cache.keyFor(req);
   if (key) {
     if (cache.serve(key, req, res)) return;
@@ -29,13 +36,17 @@ const server = createServer((req, res) => {
   });
 });
 server.keepAliveTimeout = 65_000;
-server.listen(port, hostname, () => console.log(`${new Date().toISOString()} web listening on http://localhost:${port}`));
+server.listen(port, hostname, () => {
+  console.log(`${new Date().toISOString()} web listening on http://localhost:${port}`);
+  refresher.start();
+});
 
 let closing = false;
 for (const signal of ["SIGTERM", "SIGINT"]) {
   process.on(signal, () => {
     if (closing) return;
     closing = true;
+    refresher.stop();
     server.close(() => process.exit(0));
     server.closeIdleConnections?.();
     setTimeout(() => process.exit(0), 5000).unref();

@@ -78,7 +78,7 @@ export interface SpStatus {
 
 const INDICATOR: Record<OverallStatus, SpStatus> = {
   operational: { indicator: "none", description: "All Systems Operational" },
-  unknown: { indicator: "none", description: "All Systems Operational" },
+  unknown: { indicator: "none", description: "Waiting for the first checks" },
   maintenance: { indicator: "none", description: "Service Under Maintenance" },
   degraded: { indicator: "minor", description: "Minor Service Outage" },
   partial_outage: { indicator: "major", description: "Partial System Outage" },

@@ -9,6 +9,8 @@ import { loadLiveStates } from "../../monitors/store/live-states";
 describe("web process serves the status page, monitor pages and badges from the database", () => {
   let t: TempDb;
   let web: Awaited<ReturnType<typeof startWeb>>;
+  let writer: ResultWriter;
+  let apiId: number;
 
   beforeAll(async () => {
     t = await createTempDb();
@@ -26,8 +28,9 @@ describe("web process serves the status page, monitor pages and badges from the 
     );
     const report = await syncConfig(t.db, cfg);
     const states = await loadLiveStates(t.db, report.monitors);
-    const writer = new ResultWriter(t.db, states);
+    writer = new ResultWriter(t.db, states);
     const id = (slug: string) => report.monitors.find((m) => m.def.slug === slug)!.id;
+    apiId = id("api");
     const now = Date.now() - 10 * 60_000;
     for (let i = 0; i < 10; i++) {
       const slot = now + i * 60_000;
@@ -50,7 +53,7 @@ describe("web process serves the status page, monitor pages and badges from the 
     expect(html).toMatch(/<title>OpenRegistry status: Major outage<\/title>/);
     expect(html).toContain('href="/favicon-major_outage.svg"');
     expect(html.indexOf(">Registry<")).toBeLessThan(html.indexOf(">Storage<"));
-    expect(html).toMatch(/data-monitor="api".*?100% uptime \(24h\).*?last 42 ms.*?Operational/);
+    expect(html).toMatch(/data-monitor="api".*?100% uptime \(24h\).*?last 42 ms.*?class="status operational"/);
     // 2 up, then 8 down confirmed from the first failure: 20% uptime
     expect(html).toMatch(/data-monitor="skynet".*?20\.00% uptime \(24h\).*?>Down</);
     const levels = [...html.matchAll(/data-levels="([a-zA-Z]+)"/g)].map((m) => m[1]);
@@ -83,4 +86,22 @@ describe("web process serves the status page, monitor pages and badges from the 
     const overall = await fetch(`${web.url}/badge/status.json`);
     expect(await overall.json()).toMatchObject({ schemaVersion: 1, label: "status", message: "major outage" });
   });
+
+  it("the first visitor after a quiet spell sees the current state, not a stale page", async () => {
+    await fetchUntil(`${web.url}/`, (b) => b.includes('data-monitor="api"'));
+    // Let any regeneration those requests started finish, so the cached page predates the outage.
+    await new Promise((r) => setTimeout(r, 1500));
+    await fetch(`${web.url}/`);
+    await new Promise((r) => setTimeout(r, 1500));
+    // The API monitor fails twice (a confirmed outage), while nobody looks at the page.
+    const last = (await t.db.monitorState.findUniqueOrThrow({ where: { monitorId: apiId } })).lastSlot!.getTime();
+    for (const slot of [last + 60_000, last + 120_000]) {
+      writer.push({ monitorId: apiId, region: "default", slot, latenessMs: 0, result: { status: "down", phases: { totalMs: 5 }, details: {}, errorClass: "connect", error: "ECONNREFUSED" } });
+    }
+    await writer.flush();
+    await new Promise((r) => setTimeout(r, 9000));
+    const html = await (await fetch(`${web.url}/`)).text();
+    // The first status cell after the API monitor's row starts is that monitor's.
+    expect(/data-monitor="api".*?class="status ([a-z_]+)"/.exec(html)?.[1]).toBe("major_outage");
+  }, 30_000);
 });

@@ -1,0 +1,51 @@
+// Keeps cached pages fresh without a visitor paying for it. Next.js regenerates a cached page
+// only when someone asks for it after it went stale, and serves that someone the stale copy:
+// on a quiet status page the first visitor during an outage would see the old "operational".
+// So the web process asks for its own hot pages every couple of seconds: the home page always,
+// other pages while people read them. Requests carry x-status-refresh to skip the micro-cache.
+
+const HOT_FOR_MS = 10 * 60_000;
+const MAX_HOT = 50;
+
+export class PageRefresher {
+  constructor(origin, { everyMs = Number(process.env.PAGE_REFRESH_MS ?? 2000) } = {}) {
+    this.origin = origin;
+    this.everyMs = everyMs;
+    this.hot = new Map([["/", Infinity]]);
+    this.timer = null;
+    this.running = false;
+  }
+
+  touch(path) {
+    if (this.hot.has(path) || this.hot.size < MAX_HOT) this.hot.set(path, Math.max(this.hot.get(path) ?? 0, Date.now()));
+  }
+
+  start() {
+    if (this.everyMs <= 0) return;
+    this.timer = setInterval(() => void this.tick(), this.everyMs);
+    this.timer.unref();
+  }
+
+  stop() {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async tick() {
+    if (this.running) return; // a slow regeneration must not pile up requests
+    this.running = true;
+    try {
+      const now = Date.now();
+      for (const [path, seen] of this.hot) {
+        if (now - seen > HOT_FOR_MS) {
+          this.hot.delete(path);
+          continue;
+        }
+        const res = await fetch(`${this.origin}${path}`, { headers: { "x-status-refresh": "1" }, signal: AbortSignal.timeout(15_000) }).catch(() => null);
+        // Read to the end: cancelling a streamed page can leave the request hanging.
+        await res?.arrayBuffer().catch(() => {});
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+}
