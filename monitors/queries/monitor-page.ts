@@ -24,6 +24,30 @@ export interface MonitorPage {
   slo: SloStatus | null;
   burn: BurnRate[];
   incidents: PublicIncident[];
+  /** Shown only when the monitor's config sets show_target: internal hostnames must not leak. */
+  target: string | null;
+  lastError: string | null;
+}
+
+/** What a monitor checks, in one line (URL, host:port, name, gateway…). */
+function targetOf(config: unknown): string | null {
+  const c = config as Record<string, unknown>;
+  switch (c?.kind) {
+    case "http":
+    case "registry":
+    case "skynet":
+      return String(c.url);
+    case "tcp":
+      return `${c.host}:${c.port}`;
+    case "dns":
+      return `${c.query} (${c.record})`;
+    case "ipfs":
+      return `${c.gateway}/ipfs/${c.cid}`;
+    case "s3":
+      return `${c.endpoint}/${c.bucket}/${c.key}`;
+    default:
+      return null;
+  }
 }
 
 /** The public facts of one monitor; null for unknown, hidden and archived ones alike. */
@@ -60,5 +84,7 @@ export async function getMonitorPage(db: Db, slug: string, now = Date.now()): Pr
     slo: slo.get(m.id) ?? null,
     burn,
     incidents,
+    target: m.showTarget ? targetOf(m.config) : null,
+    lastError: m.showTarget ? (m.state?.lastError ?? null) : null,
   };
 }

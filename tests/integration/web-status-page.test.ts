@@ -18,7 +18,7 @@ describe("web process serves the status page, monitor pages and badges from the 
       JSON.stringify({
         groups: ["Registry", "Storage"],
         monitors: [
-          { slug: "api", name: "Registry API", group: "Registry", kind: "tcp", host: "127.0.0.1", port: 9 },
+          { slug: "api", name: "Registry API", group: "Registry", kind: "tcp", host: "127.0.0.1", port: 9, show_target: true },
           { slug: "skynet", name: "Skynet portal", group: "Storage", kind: "tcp", host: "127.0.0.1", port: 9 },
           { slug: "internal-db", name: "Internal DB", group: "Registry", kind: "tcp", host: "10.1.2.3", port: 5432, public: false },
         ],
@@ -70,6 +70,11 @@ describe("web process serves the status page, monitor pages and badges from the 
     expect(html).toContain('data-testid="response-chart"');
     expect(html).toContain("https://img.shields.io/endpoint?url=");
     expect((await fetch(`${web.url}/monitors/internal-db`)).status).toBe(404);
+    // show_target: true shows what is checked; without it, nothing about the target is public.
+    expect(html).toMatch(/data-testid="target">Checks <code>127\.0\.0\.1:9<\/code>/);
+    const skynet = await fetchUntil(`${web.url}/monitors/skynet`, (b) => b.includes('data-window="1y"'));
+    expect(skynet).not.toContain('data-testid="target"');
+    expect(skynet).not.toContain("ECONNREFUSED");
   });
 
   it("serves badges with cache headers, ETag and 304 through the real server", async () => {

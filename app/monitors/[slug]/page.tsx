@@ -35,6 +35,12 @@ export default async function MonitorDetail({ params }: { params: Promise<{ slug
       </p>
       <h1>{page.name}</h1>
       {page.description && <p className="meta">{page.description}</p>}
+      {page.target && (
+        <p className="meta" data-testid="target">
+          Checks <code>{page.target}</code>
+          {page.lastError && page.status !== "operational" && <> · last error: {page.lastError}</>}
+        </p>
+      )}
       <div className="row">
         <div className="meta">
           {page.group} · last response {formatLatency(page.lastLatencyMs)}
