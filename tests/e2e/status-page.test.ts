@@ -7,7 +7,7 @@ import { seedHistory } from "../../bench/seed-history";
 
 const SHOTS = "tests/e2e/screenshots";
 
-describe("status page in headless Chromium (next build + next start, 90 days of history)", () => {
+describe("status page in headless Chromium (next build + the web server, 90 days of history)", () => {
   let t: TempDb;
   let web: Awaited<ReturnType<typeof startWeb>>;
   let browser: Browser;
