@@ -115,6 +115,7 @@ export async function seedHistory(db: Db, opts: SeedOptions): Promise<{ monitors
       }
       if (h >= hourKeepFrom) deltas.addAggregate(m.id, "hour", h, agg);
       deltas.addAggregate(m.id, "day", bucketStart("day", h), agg);
+      deltas.addAggregate(m.id, "month", bucketStart("month", h), agg);
     }
     const values = deltas.values();
     rollupRows += values.length;

@@ -1,6 +1,6 @@
 import { Prisma } from "@prisma/client";
 import type { Db } from "../store/client";
-import { ceilToBucket, type Resolution } from "../store/buckets";
+import { bucketStart, ceilToBucket, type Resolution } from "../store/buckets";
 
 export const UPTIME_WINDOWS = { "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000, "90d": 90 * 86_400_000, "1y": 365 * 86_400_000 } as const;
 export type UptimeWindow = keyof typeof UPTIME_WINDOWS;
@@ -26,15 +26,24 @@ export function uptimeRatio(c: SlotCounts): number | null {
 const EMPTY: SlotCounts = { up: 0, degraded: 0, down: 0, maintenance: 0 };
 
 /**
- * Splits [start, now] into whole days, then whole hours, then whole minutes at the
- * front edge, so each piece reads the coarsest rollup that covers it exactly.
+ * Splits [start, now] into whole months, then whole days, hours and minutes at the front
+ * edge, so each piece reads the coarsest rollup that covers it exactly. Whole months run up to
+ * the start of the current month; its days so far are read from day buckets.
  */
 export function windowSegments(start: number, now: number): Array<{ resolution: Resolution; from: number; to: number }> {
+  const thisMonth = bucketStart("month", now);
+  const month = ceilToBucket("month", start);
   const day = ceilToBucket("day", start);
   const hour = ceilToBucket("hour", start);
   const minute = ceilToBucket("minute", start);
   const segs: Array<{ resolution: Resolution; from: number; to: number }> = [];
-  if (day <= now) segs.push({ resolution: "day", from: day, to: Infinity });
+  if (month < thisMonth) {
+    segs.push({ resolution: "month", from: month, to: thisMonth });
+    segs.push({ resolution: "day", from: thisMonth, to: Infinity });
+    if (day < month) segs.push({ resolution: "day", from: day, to: month });
+  } else if (day <= now) {
+    segs.push({ resolution: "day", from: day, to: Infinity });
+  }
   if (hour < Math.min(day, now)) segs.push({ resolution: "hour", from: hour, to: Math.min(day, now + 1) });
   if (minute < Math.min(hour, now)) segs.push({ resolution: "minute", from: minute, to: Math.min(hour, now + 1) });
   return segs;
@@ -49,23 +58,26 @@ interface Piece {
 }
 
 /**
- * The pieces to read for ranges that all end now. Their day segments nest, so they are cut
- * into disjoint ranges, each read once and added to every range that covers it.
+ * The pieces to read for ranges that all end now. Segments of one resolution that end at the
+ * same point nest (the windows' whole months, their current-month days): they are cut into
+ * disjoint ranges, each read once and added to every range that covers it.
  */
 function planPieces(starts: Record<string, number>, now: number): Piece[] {
-  const pieces: Piece[] = [];
-  const dayStarts: Array<{ from: number; key: string }> = [];
+  const groups = new Map<string, Array<{ resolution: Resolution; from: number; to: number; key: string }>>();
   for (const [key, start] of Object.entries(starts)) {
     for (const seg of windowSegments(start, now)) {
-      if (seg.resolution === "day") dayStarts.push({ from: seg.from, key });
-      else pieces.push({ ...seg, keys: [key] });
+      const g = `${seg.resolution}|${seg.to}`;
+      if (!groups.has(g)) groups.set(g, []);
+      groups.get(g)!.push({ ...seg, key });
     }
   }
-  const bounds = [...new Set(dayStarts.map((d) => d.from))].sort((a, b) => a - b);
-  bounds.forEach((from, i) => {
-    const to = bounds[i + 1] ?? Infinity;
-    pieces.push({ resolution: "day", from, to, keys: dayStarts.filter((d) => d.from <= from).map((d) => d.key) });
-  });
+  const pieces: Piece[] = [];
+  for (const segs of groups.values()) {
+    const bounds = [...new Set(segs.map((s) => s.from))].sort((a, b) => a - b);
+    bounds.forEach((from, i) => {
+      pieces.push({ resolution: segs[0].resolution, from, to: bounds[i + 1] ?? segs[0].to, keys: segs.filter((s) => s.from <= from).map((s) => s.key) });
+    });
+  }
   return pieces;
 }
 

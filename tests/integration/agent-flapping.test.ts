@@ -61,7 +61,7 @@ describe("agent against a flapping target (real process, real SQLite)", () => {
     // Rollups at every resolution sum to the raw results they summarise.
     const upCount = results.filter((r) => r.effective === "up").length;
     const downCount = results.filter((r) => r.effective === "down").length;
-    for (const resolution of ["minute", "hour", "day"]) {
+    for (const resolution of ["minute", "hour", "day", "month"]) {
       const sum = await t.db.rollup.aggregate({ where: { monitorId: monitor.id, resolution }, _sum: { up: true, down: true, degraded: true, latencyCount: true } });
       expect([sum._sum.up, sum._sum.down, sum._sum.degraded], resolution).toEqual([upCount, downCount, 0]);
       expect(sum._sum.latencyCount).toBe(results.filter((r) => r.status !== "down").length);

@@ -23,7 +23,7 @@ describe("agent restart", () => {
     const results = await t.db.checkResult.findMany({ orderBy: [{ monitorId: "asc" }, { slot: "asc" }] });
     const keys = results.map((r) => `${r.monitorId}|${r.region}|${r.slot.toISOString()}`);
     expect(new Set(keys).size, "no slot written twice").toBe(keys.length);
-    for (const resolution of ["minute", "hour", "day"]) {
+    for (const resolution of ["minute", "hour", "day", "month"]) {
       const sums = await t.db.rollup.groupBy({ by: ["monitorId"], where: { resolution }, _sum: { up: true, down: true } });
       for (const s of sums) {
         const mine = results.filter((r) => r.monitorId === s.monitorId);

@@ -29,6 +29,20 @@ describe("uptime math", () => {
     expect(day.from).toBe(Date.UTC(2026, 10, 21));
   });
 
+  it("long windows read whole months, the current month's days, and a day/hour/minute front edge", () => {
+    const now = Date.UTC(2026, 10, 27, 15, 42, 10);
+    const segs = windowSegments(now - 365 * D, now);
+    expect(segs).toEqual([
+      { resolution: "month", from: Date.UTC(2025, 11, 1), to: Date.UTC(2026, 10, 1) },
+      { resolution: "day", from: Date.UTC(2026, 10, 1), to: Infinity },
+      { resolution: "day", from: Date.UTC(2025, 10, 28), to: Date.UTC(2025, 11, 1) },
+      { resolution: "hour", from: Date.UTC(2025, 10, 27, 16), to: Date.UTC(2025, 10, 28) },
+      { resolution: "minute", from: Date.UTC(2025, 10, 27, 15, 43), to: Date.UTC(2025, 10, 27, 16) },
+    ]);
+    // a window that starts inside last month reads days only
+    expect(windowSegments(now - 30 * D, now).map((x) => x.resolution)).toEqual(["day", "hour", "minute"]);
+  });
+
   it("a 24h window still covers the current partial day", () => {
     const now = Date.UTC(2026, 10, 27, 0, 30);
     const segs = windowSegments(now - D, now);
@@ -43,7 +57,8 @@ describe("uptime math", () => {
     d.addSlot(1, slot, "up", 42);
     d.moveSlot(1, slot, "up", "down");
     const v = d.values();
-    expect(v.map((x) => x.resolution).sort()).toEqual(["day", "hour", "minute"]);
+    expect(v.map((x) => x.resolution).sort()).toEqual(["day", "hour", "minute", "month"]);
+    expect(v.find((x) => x.resolution === "month")!.bucket).toBe(Date.UTC(2026, 0, 1));
     for (const x of v) expect([x.up, x.down, x.latencyCount, x.latencySum]).toEqual([0, 1, 1, 42]);
     expect(v.find((x) => x.resolution === "hour")!.bucket).toBe(Date.UTC(2026, 0, 1, 10));
   });
