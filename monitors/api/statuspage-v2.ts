@@ -3,8 +3,9 @@
  * field for field, so existing widgets and tools read this page unchanged.
  */
 import type { Db } from "../store/client";
-import { componentStatus, overallStatus, type ComponentStatus, type OverallStatus } from "../queries/overall-status";
-import { openIncidentImpacts, unresolvedIncidents, recentIncidents, type PublicIncident } from "../queries/incidents";
+import type { ComponentStatus, OverallStatus } from "../queries/overall-status";
+import { loadPublicComponents } from "../queries/status-page";
+import { unresolvedIncidents, recentIncidents, type PublicIncident } from "../queries/incidents";
 import { activeMaintenances, upcomingMaintenances, recentMaintenances, type PublicMaintenance } from "../queries/maintenance";
 
 export const PAGE_ID = "openregistry";
@@ -96,22 +97,10 @@ export interface StatuspageContext {
   now?: number;
 }
 
+/** Statuspage components from the status page's own component list: groups, then their monitors. */
 async function loadComponents(ctx: StatuspageContext): Promise<{ components: SpComponent[]; overall: OverallStatus; updatedAt: Date; bySlug: Map<string, SpComponent> }> {
-  const now = ctx.now ?? Date.now();
-  const [monitors, groupsSetting, maintenanceLinks, openIncidents] = await Promise.all([
-    ctx.db.monitor.findMany({
-      where: { archivedAt: null, isPublic: true },
-      orderBy: { sortOrder: "asc" },
-      select: { id: true, slug: true, name: true, group: true, description: true, createdAt: true, updatedAt: true, disabledReason: true, state: { select: { status: true, updatedAt: true } } },
-    }),
-    ctx.db.setting.findUnique({ where: { key: "groups" } }),
-    ctx.db.maintenanceMonitor.findMany({ where: { maintenance: { cancelledAt: null, startsAt: { lte: new Date(now) }, endsAt: { gt: new Date(now) } } }, select: { monitorId: true } }),
-    openIncidentImpacts(ctx.db),
-  ]);
-  const inMaintenance = new Set(maintenanceLinks.map((m) => m.monitorId));
-  const order = Array.isArray(groupsSetting?.value) ? (groupsSetting!.value as string[]) : [];
-  const groupNames = [...order, ...monitors.map((m) => m.group)].filter((g, i, a) => a.indexOf(g) === i && monitors.some((m) => m.group === g));
-  const statuses: ComponentStatus[] = [];
+  const { monitors, groupOrder, overall } = await loadPublicComponents(ctx.db, ctx.now ?? Date.now());
+  const groupNames = [...groupOrder, ...monitors.map((m) => m.group)].filter((g, i, a) => a.indexOf(g) === i && monitors.some((m) => m.group === g));
   let updatedAt = new Date(0);
   const components: SpComponent[] = [];
   const bySlug = new Map<string, SpComponent>();
@@ -125,14 +114,11 @@ async function loadComponents(ctx: StatuspageContext): Promise<{ components: SpC
     components.push(group);
     let worst = 0;
     for (const m of members) {
-      const status = m.disabledReason ? "unknown" : componentStatus(m.state?.status, inMaintenance.has(m.id));
-      statuses.push(status);
-      const shown = status === "unknown" ? "operational" : status; // Statuspage has no "unknown"
+      const shown = m.status === "unknown" ? "operational" : m.status; // Statuspage has no "unknown"
       worst = Math.max(worst, SEVERITY.indexOf(shown));
-      const changed = m.state?.updatedAt && m.state.updatedAt > m.updatedAt ? m.state.updatedAt : m.updatedAt;
-      if (changed > updatedAt) updatedAt = changed;
+      if (m.updatedAt > updatedAt) updatedAt = m.updatedAt;
       const c: SpComponent = {
-        id: m.slug, name: m.name, status: shown, created_at: iso(m.createdAt), updated_at: iso(changed), position: position++, description: m.description,
+        id: m.slug, name: m.name, status: shown, created_at: iso(m.createdAt), updated_at: iso(m.updatedAt), position: position++, description: m.description,
         showcase: true, start_date: iso(m.createdAt).slice(0, 10), group_id: group.id, page_id: PAGE_ID, group: false, only_show_if_degraded: false,
       };
       components.push(c);
@@ -140,7 +126,7 @@ async function loadComponents(ctx: StatuspageContext): Promise<{ components: SpC
     }
     group.status = SEVERITY[worst] as SpComponent["status"];
   }
-  return { components, overall: overallStatus(statuses, openIncidents), updatedAt, bySlug };
+  return { components, overall, updatedAt, bySlug };
 }
 
 function spIncident(i: PublicIncident, ctx: StatuspageContext, bySlug: Map<string, SpComponent>): SpIncident {

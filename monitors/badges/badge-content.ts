@@ -4,6 +4,7 @@ import { getOverallStatus } from "../queries/status-page";
 import { uptimeForAll, type UptimeWindow } from "../queries/uptime";
 import { latencyStats } from "../queries/latency";
 import { componentStatus } from "../queries/overall-status";
+import { monitorsUnderMaintenance } from "../queries/maintenance";
 import type { BadgeOptions } from "./badge-params";
 
 export type BadgeKind = "status" | "uptime" | "response" | "cert";
@@ -75,11 +76,8 @@ export async function monitorBadgeContent(db: Db, slug: string, kind: BadgeKind,
   const name = monitor.name;
   switch (kind) {
     case "status": {
-      let status = monitor.disabledReason ? "unknown" : componentStatus(monitor.state?.status, false);
-      const inMaintenance = await db.maintenanceMonitor.count({
-        where: { monitorId: monitor.id, maintenance: { cancelledAt: null, startsAt: { lte: new Date(now) }, endsAt: { gt: new Date(now) } } },
-      });
-      if (inMaintenance) status = "under_maintenance";
+      const inMaintenance = (await monitorsUnderMaintenance(db, now, [monitor.id])).has(monitor.id);
+      const status = inMaintenance ? "under_maintenance" : monitor.disabledReason ? "unknown" : componentStatus(monitor.state?.status, false);
       return { label: name, ...STATUS_BADGE[status] };
     }
     case "uptime": {

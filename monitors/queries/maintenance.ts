@@ -49,6 +49,15 @@ async function query(db: Db, where: Prisma.MaintenanceWhereInput, now: number, t
   }));
 }
 
+/** Ids of the monitors inside a running, uncancelled maintenance window now (of `monitorIds`, when given). */
+export async function monitorsUnderMaintenance(db: Db, now = Date.now(), monitorIds?: number[]): Promise<Set<number>> {
+  const rows = await db.maintenanceMonitor.findMany({
+    where: { ...(monitorIds ? { monitorId: { in: monitorIds } } : {}), maintenance: { cancelledAt: null, startsAt: { lte: new Date(now) }, endsAt: { gt: new Date(now) } } },
+    select: { monitorId: true },
+  });
+  return new Set(rows.map((r) => r.monitorId));
+}
+
 export function activeMaintenances(db: Db, now = Date.now()): Promise<PublicMaintenance[]> {
   return query(db, { cancelledAt: null, startsAt: { lte: new Date(now) }, endsAt: { gt: new Date(now) } }, now);
 }

@@ -6,6 +6,7 @@ import { dailyBars, type DailyBar } from "./daily-bars";
 import { latencySeries, phaseSeries, type ChartRange, type LatencyPoint, type PhasePoint } from "./response-series";
 import { burnRates, sloStatus, type BurnRate, type SloStatus } from "./slo";
 import { incidentsForMonitor, type PublicIncident } from "./incidents";
+import { monitorsUnderMaintenance } from "./maintenance";
 
 export interface MonitorPage {
   slug: string;
@@ -58,7 +59,7 @@ export async function getMonitorPage(db: Db, slug: string, now = Date.now()): Pr
   const [uptime, changes, inMaintenance, bars, latency, phases, slo, burn, incidents] = await Promise.all([
     uptimeForAll(db, { monitorIds: [m.id], now }),
     db.stateChange.findMany({ where: { monitorId: m.id }, orderBy: { at: "desc" }, take: 20 }),
-    db.maintenanceMonitor.count({ where: { monitorId: m.id, maintenance: { cancelledAt: null, startsAt: { lte: new Date(now) }, endsAt: { gt: new Date(now) } } } }),
+    monitorsUnderMaintenance(db, now, [m.id]),
     dailyBars(db, [sloTarget], now),
     latencySeries(db, m.id, now),
     phaseSeries(db, m.id, now),
@@ -72,7 +73,7 @@ export async function getMonitorPage(db: Db, slug: string, now = Date.now()): Pr
     name: m.name,
     group: m.group,
     description: m.description,
-    status: m.disabledReason ? "unknown" : componentStatus(m.state?.status, inMaintenance > 0),
+    status: m.disabledReason ? "unknown" : componentStatus(m.state?.status, inMaintenance.has(m.id)),
     since: m.state?.since ?? null,
     lastLatencyMs: m.state?.lastLatencyMs ?? null,
     disabledReason: m.disabledReason,

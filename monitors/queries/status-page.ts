@@ -3,7 +3,7 @@ import { uptimeForAll, type UptimeWindow } from "./uptime";
 import { dailyBars, type DailyBar } from "./daily-bars";
 import { groupSloStatus, sloStatus, type SloStatus } from "./slo";
 import { openIncidentImpacts, unresolvedIncidents, type PublicIncident } from "./incidents";
-import { activeMaintenances, upcomingMaintenances, type PublicMaintenance } from "./maintenance";
+import { activeMaintenances, monitorsUnderMaintenance, upcomingMaintenances, type PublicMaintenance } from "./maintenance";
 import { componentStatus, overallStatus, type ComponentStatus, type OverallStatus } from "./overall-status";
 
 export interface StatusRow {
@@ -33,7 +33,8 @@ export interface StatusPage {
   generatedAt: Date;
 }
 
-async function groupOrder(db: Db): Promise<string[]> {
+/** The config's group order (the agent writes it on every sync). */
+export async function groupOrder(db: Db): Promise<string[]> {
   const row = await db.setting.findUnique({ where: { key: "groups" } });
   return Array.isArray(row?.value) ? (row.value as string[]) : [];
 }
@@ -43,28 +44,40 @@ async function groupObjectives(db: Db): Promise<Record<string, number>> {
   return row?.value && typeof row.value === "object" && !Array.isArray(row.value) ? (row.value as Record<string, number>) : {};
 }
 
-interface PublicComponents {
-  monitors: Array<{ id: number; slug: string; name: string; group: string; description: string | null; disabledReason: string | null; intervalSec: number; sloPercent: number | null; status: ComponentStatus; since: Date | null; lastSlot: Date | null; lastLatencyMs: number | null }>;
+export interface PublicComponents {
+  monitors: Array<{
+    id: number;
+    slug: string;
+    name: string;
+    group: string;
+    description: string | null;
+    disabledReason: string | null;
+    intervalSec: number;
+    sloPercent: number | null;
+    status: ComponentStatus;
+    since: Date | null;
+    lastSlot: Date | null;
+    lastLatencyMs: number | null;
+    createdAt: Date;
+    /** The later of the monitor's config change and its last state change. */
+    updatedAt: Date;
+  }>;
   groupOrder: string[];
   overall: OverallStatus;
 }
 
 /** Public, non-archived monitors with their component status, and the page's overall status. */
-async function loadPublicComponents(db: Db, now: number): Promise<PublicComponents> {
-  const [monitors, groupOrderList, openIncidents, maintenances] = await Promise.all([
+export async function loadPublicComponents(db: Db, now: number): Promise<PublicComponents> {
+  const [monitors, groupOrderList, openIncidents, inMaintenance] = await Promise.all([
     db.monitor.findMany({
       where: { archivedAt: null, isPublic: true },
       orderBy: { sortOrder: "asc" },
-      select: { id: true, slug: true, name: true, group: true, description: true, disabledReason: true, intervalSec: true, sloPercent: true, state: true },
+      select: { id: true, slug: true, name: true, group: true, description: true, disabledReason: true, intervalSec: true, sloPercent: true, createdAt: true, updatedAt: true, state: true },
     }),
     groupOrder(db),
     openIncidentImpacts(db),
-    db.maintenanceMonitor.findMany({
-      where: { maintenance: { cancelledAt: null, startsAt: { lte: new Date(now) }, endsAt: { gt: new Date(now) } } },
-      select: { monitorId: true },
-    }),
+    monitorsUnderMaintenance(db, now),
   ]);
-  const inMaintenance = new Set(maintenances.map((m) => m.monitorId));
   const rows = monitors.map((m) => ({
     id: m.id,
     slug: m.slug,
@@ -78,6 +91,8 @@ async function loadPublicComponents(db: Db, now: number): Promise<PublicComponen
     since: m.state?.since ?? null,
     lastSlot: m.state?.lastSlot ?? null,
     lastLatencyMs: m.state?.lastLatencyMs ?? null,
+    createdAt: m.createdAt,
+    updatedAt: m.state && m.state.updatedAt > m.updatedAt ? m.state.updatedAt : m.updatedAt,
   }));
   return { monitors: rows, groupOrder: groupOrderList, overall: overallStatus(rows.map((r) => r.status), openIncidents) };
 }
