@@ -2,9 +2,10 @@
 // Bundles the agent (monitors/agent.ts and what it imports) into one ESM file, so the agent
 // runs on plain Node: a TypeScript loader costs a second V8 isolate, about 35 MB of RSS.
 import { build } from "esbuild";
-import { existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { newestMtime } from "./build-web.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 export const AGENT_BUNDLE = join(root, ".build", "agent.mjs");
@@ -15,13 +16,6 @@ export const AGENT_BUNDLE = join(root, ".build", "agent.mjs");
  * 2,000 monitors use well under half of it.
  */
 export const AGENT_NODE_FLAGS = ["--enable-source-maps", "--max-semi-space-size=2", `--max-old-space-size=${Number(process.env.AGENT_HEAP_MB ?? 128)}`];
-
-function newestMtime(path) {
-  if (!existsSync(path)) return 0;
-  const st = statSync(path);
-  if (!st.isDirectory()) return st.mtimeMs;
-  return Math.max(st.mtimeMs, ...readdirSync(path).map((e) => newestMtime(join(path, e))));
-}
 
 export async function buildAgentIfNeeded() {
   const sources = Math.max(newestMtime(join(root, "monitors")), newestMtime(join(root, "package-lock.json")));

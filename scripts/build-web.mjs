@@ -8,7 +8,8 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const SOURCES = ["app", "monitors", "public", "next.config.js", "package-lock.json", "tsconfig.json"];
 
-function newestMtime(path) {
+/** The newest modification time of a file or of anything below a folder (0 when missing). */
+export function newestMtime(path) {
   if (!existsSync(path)) return 0;
   const st = statSync(path);
   if (!st.isDirectory()) return st.mtimeMs;
