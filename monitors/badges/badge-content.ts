@@ -4,6 +4,7 @@ import { getOverallStatus } from "../queries/status-page";
 import { uptimeForAll, type UptimeWindow } from "../queries/uptime";
 import { latencyStats } from "../queries/latency";
 import { componentStatus } from "../queries/overall-status";
+import { truncatePercent } from "../queries/format";
 import { monitorsUnderMaintenance } from "../queries/maintenance";
 import type { BadgeOptions } from "./badge-params";
 
@@ -62,11 +63,9 @@ export function certColor(days: number): string {
 
 /** Uptime text that never rounds a dip up to 100%. */
 export function uptimeMessage(ratio: number): string {
-  const pct = ratio * 100;
-  if (pct === 100) return "100%";
-  const digits = pct >= 99.9 ? 3 : 2;
-  const f = 10 ** digits;
-  return `${(Math.floor(pct * f) / f).toFixed(digits).replace(/\.?0+$/, "")}%`;
+  if (ratio === 1) return "100%";
+  const digits = ratio >= 0.999 ? 3 : 2;
+  return `${truncatePercent(ratio, digits).toFixed(digits).replace(/\.?0+$/, "")}%`;
 }
 
 /** The badge's facts for a monitor, or null when the public may not see it. */

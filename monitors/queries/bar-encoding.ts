@@ -1,4 +1,5 @@
 import type { BarLevel, DailyBar } from "./daily-bars";
+import { truncatePercent } from "./format";
 
 /** One character per day, so a row of 90 days ships as 90 bytes. */
 export const LEVEL_CODE: Record<BarLevel, string> = { ok: "o", minor: "m", major: "M", severe: "s", maintenance: "b", nodata: "n" };
@@ -18,7 +19,7 @@ export function encodeBars(bars: DailyBar[]): EncodedBars {
   bars.forEach((b, i) => {
     const plain = b.level === "ok" && b.ratio === 1 && !b.maintenanceMinutes && !b.incidents.length;
     if (plain || (b.level === "nodata" && !b.incidents.length)) return;
-    const pct = b.ratio === null ? "" : String(Math.floor(b.ratio * 10000) / 100);
+    const pct = b.ratio === null ? "" : String(truncatePercent(b.ratio, 2));
     detail.push(`${i}:${pct},${b.downtimeMinutes},${b.maintenanceMinutes}${b.incidents.length ? `,${b.incidents.map((x) => x.id).join("+")}` : ""}`);
   });
   return { start: bars[0]?.date ?? "", levels: bars.map((b) => LEVEL_CODE[b.level]).join(""), detail: detail.join(";") };

@@ -4,6 +4,7 @@ import { histogramIndex, histogramQuantile, HISTOGRAM_BOUNDS_MS } from "../../mo
 import { RollupDeltas } from "../../monitors/store/rollup-delta";
 import { overallStatus } from "../../monitors/queries/overall-status";
 import { formatPercent } from "../../monitors/queries/format";
+import { uptimeMessage } from "../../monitors/badges/badge-content";
 
 const H = 3_600_000;
 const D = 24 * H;
@@ -78,6 +79,11 @@ describe("uptime math", () => {
     expect(formatPercent(0.99999)).toBe("99.99%");
     expect(formatPercent(1)).toBe("100%");
     expect(formatPercent(null)).toBe("no data");
+    // float noise must not cost a hundredth: 0.29 * 100 * 100 is 2899.99…
+    expect(formatPercent(0.29)).toBe("29.00%");
+    expect(formatPercent(0.57)).toBe("57.00%");
+    expect(uptimeMessage(0.29)).toBe("29%");
+    expect(uptimeMessage(0.99995)).toBe("99.995%");
   });
 
   it("overall status follows the components and open incidents", () => {
