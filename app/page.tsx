@@ -8,6 +8,7 @@ import { IncidentSummary } from "./_ui/IncidentSummary";
 import { MaintenanceSummary } from "./_ui/MaintenanceSummary";
 import { LocalTime } from "./_ui/LocalTime";
 import { statusMetadata } from "./_ui/status-metadata";
+import { SubscribeForm } from "./_ui/SubscribeForm";
 
 // Served from the cache and regenerated in the background at most every 4 s (plus the web
 // server's 1 s micro-cache): fast under load, and a change is public within the 10 s promise.
@@ -112,6 +113,7 @@ export default async function StatusHome() {
       )}
 
       <BarTooltips incidents={Object.fromEntries(page.groups.flatMap((g) => g.monitors.flatMap((m) => m.bars.flatMap((b) => b.incidents.map((i) => [i.id, i.title])))))} />
+      {process.env.SMTP_URL && <SubscribeForm components={page.groups.flatMap((g) => g.monitors.map((m) => ({ slug: m.slug, name: m.name })))} />}
       <footer>
         Updated <LocalTime iso={page.generatedAt.toISOString()} /> · <a href="/history.atom">Atom</a> · <a href="/history.rss">RSS</a> ·{" "}
         <a href="/api/v2/summary.json">API</a>

@@ -20,6 +20,9 @@ const cache = new MicroCache({ ttlMs: Number(process.env.MICRO_CACHE_MS ?? 1000)
 const refresher = new PageRefresher(`http://127.0.0.1:${port}`);
 
 const server = createServer((req, res) => {
+  // The app rate-limits logins per address; only this server knows the socket's, so it says it
+  // in a header of its own, replacing whatever a client sent under that name.
+  req.headers["x-status-client-ip"] = req.socket.remoteAddress ?? "unknown";
   if (req.method === "GET" && !req.headers["x-status-refresh"]) {
     const path = req.url.split("?")[0];
     if (isPublicPage(path)) refresher.touch(path);

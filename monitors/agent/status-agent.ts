@@ -12,6 +12,14 @@ import { applyRetention, retentionFromEnv } from "../store/retention";
 import { MaintenanceCalendar } from "../state/maintenance-calendar";
 import { runProbe, type RunProbeOptions } from "../probes/run-probe";
 import { LatencyWindow } from "./latency-window";
+import { DEFAULT_INCIDENT_POLICY, type IncidentPolicy } from "../incidents/incident-policy";
+import { handleStateChanges } from "../incidents/incident-automation";
+import { queueDueReminders } from "../incidents/reminders";
+import { OutboxWorker, type Deliver } from "../notify/outbox-worker";
+import type { RetryPolicy } from "../notify/retry-schedule";
+import { channelDeliverer } from "../notify/deliver";
+import { materializeSeries } from "../maintenance/series";
+import { queueMaintenanceTransitions } from "../maintenance/maintenance-transitions";
 
 export interface StatusAgentOptions {
   db: Db;
@@ -24,6 +32,10 @@ export interface StatusAgentOptions {
   /** Housekeeping cron jobs; tests turn them off to keep timing quiet. */
   housekeeping?: boolean;
   onTransitions?: (t: CommittedTransition[]) => void;
+  /** Notification delivery; tests shorten the retry schedule. `false` leaves the outbox to another process. */
+  notifications?: false | { deliver?: Deliver; retry?: RetryPolicy; pollMs?: number };
+  /** How often incidents, reminders and maintenance events are looked at besides after each commit. */
+  automationEveryMs?: number;
 }
 
 /** The agent: config sync, scheduler, probes, result writer and housekeeping, in one process. */
@@ -39,6 +51,11 @@ export class StatusAgent {
   private housekeeping?: { stop: () => Promise<void> };
   readonly lateness = new LatencyWindow(2048);
   private startedAt = new Date();
+  private policy: IncidentPolicy = DEFAULT_INCIDENT_POLICY;
+  private outbox?: OutboxWorker;
+  private automationTimer: NodeJS.Timeout | null = null;
+  private automationRun: Promise<void> | null = null;
+  private automationAgain = false;
 
   constructor(private readonly opts: StatusAgentOptions) {
     this.region = opts.region ?? "default";
@@ -61,6 +78,8 @@ export class StatusAgent {
   async start(): Promise<void> {
     const config = loadConfigFile(this.opts.configFile, this.opts.env ?? process.env);
     const report = await syncConfig(this.opts.db, config);
+    this.policy = config.incidents;
+    await materializeSeries(this.opts.db, Date.now(), this.opts.env);
     await this.calendar.refresh(this.opts.db);
     this.writer = new ResultWriter(this.opts.db, this.states, {
       region: this.region,
@@ -74,6 +93,12 @@ export class StatusAgent {
     });
     await this.apply(report.monitors);
     this.scheduler.start();
+    if (this.opts.notifications !== false) {
+      const n = this.opts.notifications ?? {};
+      this.outbox = new OutboxWorker(this.opts.db, { deliver: n.deliver ?? channelDeliverer(this.opts.env ?? process.env), retry: n.retry, pollMs: n.pollMs, log: this.log });
+      this.outbox.start();
+    }
+    this.scheduleAutomation(0);
     if (this.opts.housekeeping !== false) {
       const retention = retentionFromEnv(this.opts.env);
       this.housekeeping = startHousekeeping(
@@ -81,6 +106,7 @@ export class StatusAgent {
           { name: "retention", schedule: "17 * * * *", run: () => applyRetention(this.opts.db, retention) },
           { name: "maintenance-calendar", schedule: "*/15 * * * * *", run: () => this.calendar.refresh(this.opts.db) },
           { name: "heartbeat", schedule: "*/15 * * * * *", run: () => this.heartbeat() },
+          { name: "maintenance-series", schedule: "*/10 * * * *", run: () => materializeSeries(this.opts.db, Date.now(), this.opts.env) },
         ],
         this.log,
       );
@@ -99,6 +125,7 @@ export class StatusAgent {
       return false;
     }
     const report = await syncConfig(this.opts.db, config);
+    this.policy = config.incidents;
     await this.writer.drain();
     await this.apply(report.monitors);
     this.log(`reloaded: ${report.created.length} new, ${report.updated.length} kept, ${report.archived.length} archived, ${report.restored.length} restored`);
@@ -127,6 +154,43 @@ export class StatusAgent {
       this.log(`${def?.slug ?? t.monitorId}: ${t.from} -> ${t.to} since ${new Date(t.at).toISOString()}${t.reason ? ` (${t.reason})` : ""}`);
     }
     this.opts.onTransitions?.(transitions);
+    this.scheduleAutomation(0);
+  }
+
+  /**
+   * Incidents, reminders and maintenance start/end events, run right after a commit that
+   * changed a state and every few seconds otherwise. Never two passes at once.
+   */
+  private scheduleAutomation(delayMs: number): void {
+    if (this.automationRun) {
+      this.automationAgain = true;
+      return;
+    }
+    if (this.automationTimer) clearTimeout(this.automationTimer);
+    this.automationTimer = setTimeout(() => {
+      this.automationTimer = null;
+      this.automationRun = this.automate()
+        .catch((e) => this.log(`incident automation failed, will retry: ${(e as Error).message.split("\n")[0]}`))
+        .finally(() => {
+          this.automationRun = null;
+          const again = this.automationAgain;
+          this.automationAgain = false;
+          if (!this.stopping) this.scheduleAutomation(again ? 0 : (this.opts.automationEveryMs ?? 5000));
+        });
+    }, delayMs);
+  }
+
+  private stopping = false;
+
+  private async automate(): Promise<void> {
+    const db = this.opts.db;
+    const report = await handleStateChanges(db, this.policy, { env: this.opts.env });
+    for (const id of report.opened) this.log(`incident ${id} opened`);
+    for (const id of report.resolved) this.log(`incident ${id} resolved automatically`);
+    let queued = report.handled;
+    queued += await queueDueReminders(db, this.policy.remindEveryMs, Date.now(), this.opts.env);
+    queued += await queueMaintenanceTransitions(db, Date.now(), this.opts.env);
+    if (queued) this.outbox?.poke();
   }
 
   private async heartbeat(): Promise<void> {
@@ -137,10 +201,16 @@ export class StatusAgent {
 
   /** Graceful stop: no new checks, running ones finish or time out, all results are written. */
   async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.automationTimer) clearTimeout(this.automationTimer);
     await this.housekeeping?.stop();
     await this.scheduler.stop();
     await this.writer.drain();
     this.writer.close();
+    await this.automationRun;
+    // Changes committed by the last batch become incidents before the process exits.
+    await this.automate().catch(() => {});
+    await this.outbox?.stop();
     await this.opts.db.agent.delete({ where: { id: this.id } }).catch(() => {});
   }
 }

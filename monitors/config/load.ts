@@ -1,3 +1,4 @@
+import type { IncidentPolicy } from "../incidents/incident-policy";
 import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseDocument } from "yaml";
@@ -41,6 +42,7 @@ export interface LoadedConfig {
   groups: string[];
   /** Objectives of component groups, in percent. */
   groupObjectives: Record<string, number>;
+  incidents: IncidentPolicy;
   monitors: MonitorDefinition[];
 }
 
@@ -136,7 +138,8 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
   const groupObjectives: Record<string, number> = {};
   for (const g of cfg.groups) if (typeof g !== "string" && g.slo !== undefined) groupObjectives[g.name] = g.slo;
   for (const m of monitors) if (!groups.includes(m.group)) groups.push(m.group);
-  return { file, groups, groupObjectives, monitors };
+  const incidents: IncidentPolicy = { groupWindowMs: cfg.incidents.group_window, onRecovery: cfg.incidents.on_recovery, remindEveryMs: cfg.incidents.remind_every };
+  return { file, groups, groupObjectives, incidents, monitors };
 }
 
 export function loadConfigFile(file = configPathFromEnv(), env: Env = process.env): LoadedConfig {

@@ -278,6 +278,18 @@ export const configSchema = z
      * A group may carry an objective: { name: Registry, slo: 98 }.
      */
     groups: z.array(z.union([z.string().min(1), z.object({ name: z.string().min(1), slo: z.number().gt(0).lt(100).optional() }).strict()])).default([]),
+    /** How confirmed outages become incidents, and how long an unacknowledged one may stay quiet. */
+    incidents: z
+      .object({
+        /** Monitors that fail within this long of an open automatic incident's start join it. */
+        group_window: duration("group_window").pipe(z.number().min(0).max(86_400_000)).default(300_000),
+        /** resolve: close when every monitor is back; monitoring: move to monitoring and wait for a person. */
+        on_recovery: z.enum(["resolve", "monitoring"]).default("resolve"),
+        /** Re-notify on-call channels this often until acknowledged or resolved; 0 turns reminders off. */
+        remind_every: duration("remind_every").pipe(z.number().refine((v) => v === 0 || v >= 60_000, "remind_every must be 0 (off) or at least 1m")).default(1_800_000),
+      })
+      .strict()
+      .default({ group_window: 300_000, on_recovery: "resolve", remind_every: 1_800_000 }),
     monitors: z.array(monitorSchema).max(20_000),
   })
   .strict();

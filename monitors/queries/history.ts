@@ -25,7 +25,7 @@ export async function historyPage(db: Db, before: Date, now = Date.now()): Promi
   const [incidents, maintenances, older] = await Promise.all([
     incidentsBetween(db, from, before),
     maintenancesBetween(db, from, before, now),
-    db.incident.findFirst({ where: { startedAt: { lt: from } }, select: { id: true } }).then(async (i) => i ?? db.maintenance.findFirst({ where: { startsAt: { lt: from } }, select: { id: true } })),
+    db.incident.findFirst({ where: { startedAt: { lt: from } }, select: { id: true } }).then(async (i) => i ?? db.maintenance.findFirst({ where: { recurrence: null, startsAt: { lt: from } }, select: { id: true } })),
   ]);
   const months = new Map<string, HistoryMonth>();
   const month = (d: Date) => d.toISOString().slice(0, 7);

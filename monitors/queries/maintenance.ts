@@ -35,7 +35,8 @@ const SELECT = {
 } satisfies Prisma.MaintenanceSelect;
 
 async function query(db: Db, where: Prisma.MaintenanceWhereInput, now: number, take?: number): Promise<PublicMaintenance[]> {
-  const rows = await db.maintenance.findMany({ where, select: SELECT, orderBy: { startsAt: "asc" }, take });
+  // Series are templates; their occurrences are the windows.
+  const rows = await db.maintenance.findMany({ where: { ...where, recurrence: null }, select: SELECT, orderBy: { startsAt: "asc" }, take });
   return rows.map((r) => ({
     id: r.id,
     title: r.title,
@@ -52,7 +53,7 @@ async function query(db: Db, where: Prisma.MaintenanceWhereInput, now: number, t
 /** Ids of the monitors inside a running, uncancelled maintenance window now (of `monitorIds`, when given). */
 export async function monitorsUnderMaintenance(db: Db, now = Date.now(), monitorIds?: number[]): Promise<Set<number>> {
   const rows = await db.maintenanceMonitor.findMany({
-    where: { ...(monitorIds ? { monitorId: { in: monitorIds } } : {}), maintenance: { cancelledAt: null, startsAt: { lte: new Date(now) }, endsAt: { gt: new Date(now) } } },
+    where: { ...(monitorIds ? { monitorId: { in: monitorIds } } : {}), maintenance: { recurrence: null, cancelledAt: null, startsAt: { lte: new Date(now) }, endsAt: { gt: new Date(now) } } },
     select: { monitorId: true },
   });
   return new Set(rows.map((r) => r.monitorId));

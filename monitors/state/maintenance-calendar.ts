@@ -15,7 +15,7 @@ export class MaintenanceCalendar {
 
   async refresh(db: Db, now = Date.now()): Promise<void> {
     const rows = await db.maintenance.findMany({
-      where: { cancelledAt: null, endsAt: { gt: new Date(now - 86_400_000) }, startsAt: { lt: new Date(now + 86_400_000) } },
+      where: { recurrence: null, cancelledAt: null, endsAt: { gt: new Date(now - 86_400_000) }, startsAt: { lt: new Date(now + 86_400_000) } },
       include: { monitors: { select: { monitorId: true } } },
     });
     this.windows = rows.map((r) => ({ start: r.startsAt.getTime(), end: r.endsAt.getTime(), monitorIds: new Set(r.monitors.map((m) => m.monitorId)) }));

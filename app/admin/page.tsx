@@ -1,0 +1,114 @@
+import { requireUser } from "./_lib/require-user";
+import { AdminNav } from "./_ui/AdminNav";
+import { CommandForm } from "./_ui/CommandForm";
+import { sharedDb } from "../../monitors/queries/shared-db";
+import { adminOpenIncidents, agentsSeen, monitorsFailingNow, outboxCounts, outboxProblems } from "../../monitors/queries/admin-views";
+import { can } from "../../monitors/auth/permissions";
+import { LocalTime } from "../_ui/LocalTime";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Maintainers · OpenRegistry status", robots: { index: false } };
+
+export default async function Dashboard() {
+  const user = await requireUser("/admin");
+  const db = await sharedDb();
+  const [incidents, failing, problems, counts, agents] = await Promise.all([adminOpenIncidents(db), monitorsFailingNow(db), outboxProblems(db, 20), outboxCounts(db), agentsSeen(db)]);
+  return (
+    <>
+      <AdminNav user={user} />
+      <section aria-labelledby="open-h">
+        <h2 id="open-h">Open incidents</h2>
+        {incidents.length === 0 && <p>No open incidents.</p>}
+        <ul className="admin-list">
+          {incidents.map((i) => (
+            <li key={i.id} className={i.acknowledgedAt ? "incident" : "incident unacknowledged"} data-testid="open-incident">
+              <a href={`/admin/incidents/${i.id}`}>
+                <strong>{i.title}</strong>
+              </a>{" "}
+              <span className={`pill ${i.impact}`}>{i.impact}</span> <span className="pill">{i.status}</span> {i.auto && <span className="pill">automatic</span>}
+              <div className="meta">
+                since <LocalTime iso={i.startedAt.toISOString()} /> · {i.monitors.map((m) => m.monitor.name).join(", ") || "no components"} ·{" "}
+                {i.acknowledgedAt ? (
+                  <>
+                    acknowledged by {i.acknowledgedBy?.email ?? "a link in a notification"} at <LocalTime iso={i.acknowledgedAt.toISOString()} />
+                  </>
+                ) : (
+                  <strong>not acknowledged</strong>
+                )}
+              </div>
+              {!i.acknowledgedAt && <CommandForm action="incident.acknowledge" fields={[{ kind: "hidden", name: "id", value: String(i.id) }]} submit="Acknowledge" inline />}
+            </li>
+          ))}
+        </ul>
+      </section>
+      <section aria-labelledby="failing-h">
+        <h2 id="failing-h">Monitors failing now</h2>
+        {failing.length === 0 ? (
+          <p>Every monitor is up.</p>
+        ) : (
+          <ul className="admin-list">
+            {failing.map((m) => (
+              <li key={m.id}>
+                <span className={`pill ${m.state?.status}`}>{m.state?.status}</span> {m.name} {!m.isPublic && <span className="pill">hidden</span>}
+                {m.state?.since && (
+                  <>
+                    {" "}
+                    since <LocalTime iso={m.state.since.toISOString()} />
+                  </>
+                )}
+                {m.state?.lastError && <div className="meta">{m.state.lastError}</div>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+      <section aria-labelledby="deliveries-h">
+        <h2 id="deliveries-h">Notifications</h2>
+        <p>
+          {counts.delivered ?? 0} delivered · {counts.pending ?? 0} waiting · {counts.failed ?? 0} failed
+        </p>
+        {problems.length > 0 && (
+          <table className="admin-table">
+            <thead>
+              <tr>
+                <th>Event</th>
+                <th>To</th>
+                <th>State</th>
+                <th>Last error</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {problems.map((p) => (
+                <tr key={p.id} data-testid="delivery-problem">
+                  <td>{p.eventKey}</td>
+                  <td>{p.channel?.name ?? p.target.replace(/^subscriber:.*/, "a subscriber")}</td>
+                  <td>
+                    {p.status} after {p.attempts} attempt(s)
+                  </td>
+                  <td>{p.lastError}</td>
+                  <td>{p.status === "failed" && can(user.role, "outbox.retry") && <CommandForm action="outbox.retry" fields={[{ kind: "hidden", name: "id", value: String(p.id) }]} submit="Retry" inline />}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section aria-labelledby="agents-h">
+        <h2 id="agents-h">Agents</h2>
+        {agents.length === 0 ? (
+          <p>No agent has reported. Is `npm run agent` running?</p>
+        ) : (
+          <ul className="admin-list">
+            {agents.map((a) => (
+              <li key={a.id}>
+                <span className={`pill ${a.alive ? "up" : "down"}`}>{a.alive ? "alive" : "silent"}</span> {a.region} on {a.hostname}, last seen <LocalTime iso={a.lastSeenAt.toISOString()} />
+                {a.latenessP99Ms !== null && <> · lateness p99 {a.latenessP99Ms.toFixed(1)} ms</>}
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
+  );
+}

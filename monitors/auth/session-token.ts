@@ -1,0 +1,14 @@
+import { createHash, randomBytes } from "node:crypto";
+
+/** A bearer token: 32 random bytes as base64url (43 characters). */
+export function newToken(): string {
+  return randomBytes(32).toString("base64url");
+}
+
+/**
+ * What the database stores instead of a token (sha256, hex), so a leaked database or backup
+ * holds no usable session. A fast hash suffices: the token has 256 bits of entropy.
+ */
+export function tokenHash(token: string): string {
+  return createHash("sha256").update(token, "utf8").digest("hex");
+}

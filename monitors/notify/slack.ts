@@ -1,0 +1,98 @@
+import type { SlackConfig } from "./channel-config";
+import { postJson, type PostOptions } from "./http-post";
+import { markdownToText } from "../queries/markdown";
+import { eventHeadline, type NotificationEvent } from "./notification-event";
+
+/**
+ * Slack incoming-webhook message (Block Kit). Slack's mrkdwn turns `<…>` into links and
+ * mentions (<!channel>, <url|label>), so every piece of maintainer or config text placed in a
+ * mrkdwn field goes through escapeSlack; only the date tokens built here use angle brackets.
+ */
+
+// Slack's documented limits.
+const HEADER_MAX = 150;
+const SECTION_MAX = 3000;
+const FIELD_MAX = 2000;
+const BUTTON_URL_MAX = 3000;
+
+/** Slack asks for exactly these three to be escaped, nothing else. */
+export function escapeSlack(text: string): string {
+  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+}
+
+/** Cuts to `max` UTF-16 units with an ellipsis, never inside a surrogate pair or an escape entity. */
+function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = text.slice(0, max - 1);
+  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
+  // After escapeSlack every "&" starts an entity, so a trailing "&" without ";" is half of one.
+  cut = cut.replace(/&[a-z]*$/, "");
+  return `${cut}…`;
+}
+
+/** A date Slack shows in each reader's time zone, with the UTC ISO time as fallback text. */
+function slackDate(iso: string): string {
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return escapeSlack(iso);
+  return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time}|${new Date(ms).toISOString()}>`;
+}
+
+function field(label: string, value: string) {
+  return { type: "mrkdwn", text: truncate(`*${label}*\n${value}`, FIELD_MAX) };
+}
+
+function safeLink(url: string | undefined): string | undefined {
+  return url && /^https?:\/\//i.test(url) && url.length <= BUTTON_URL_MAX ? url : undefined;
+}
+
+export function slackMessage(event: NotificationEvent): object {
+  const headline = eventHeadline(event);
+  const incident = event.incident;
+  const maintenance = event.maintenance;
+  const blocks: object[] = [{ type: "header", text: { type: "plain_text", text: truncate(headline, HEADER_MAX), emoji: false } }];
+
+  const fields: object[] = [];
+  if (incident) {
+    fields.push(field("Status", escapeSlack(incident.status)), field("Impact", escapeSlack(incident.impact)));
+    fields.push(field("Started", slackDate(incident.startedAt)));
+    if (incident.resolvedAt) fields.push(field("Resolved", slackDate(incident.resolvedAt)));
+    if (incident.acknowledgedBy) fields.push(field("Acknowledged by", escapeSlack(incident.acknowledgedBy)));
+    if (incident.unacknowledgedMinutes !== undefined) fields.push(field("Unacknowledged for", `${incident.unacknowledgedMinutes} min`));
+  } else if (maintenance) {
+    fields.push(field("Starts", slackDate(maintenance.startsAt)), field("Ends", slackDate(maintenance.endsAt)));
+    fields.push(field("Time zone", escapeSlack(maintenance.timeZone)));
+  }
+  if (fields.length > 0) blocks.push({ type: "section", fields });
+
+  const body = incident?.update?.body ?? maintenance?.body ?? "";
+  const bodyText = markdownToText(body);
+  if (bodyText) blocks.push({ type: "section", text: { type: "mrkdwn", text: truncate(escapeSlack(bodyText), SECTION_MAX) } });
+
+  const monitors = (incident ?? maintenance)?.monitors ?? [];
+  if (monitors.length > 0) {
+    const names = monitors.map((m) => m.name).join(", ");
+    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: truncate(`Affected: ${escapeSlack(names)}`, FIELD_MAX) }] });
+  }
+
+  const buttons: object[] = [];
+  const viewUrl = safeLink(incident?.url ?? maintenance?.url);
+  if (viewUrl) {
+    buttons.push({ type: "button", text: { type: "plain_text", text: incident ? "View incident" : "View maintenance" }, url: viewUrl, action_id: "view" });
+  }
+  const ackUrl = safeLink(event.ackUrl);
+  if (ackUrl) buttons.push({ type: "button", text: { type: "plain_text", text: "Acknowledge" }, url: ackUrl, style: "primary", action_id: "acknowledge" });
+  if (buttons.length > 0) blocks.push({ type: "actions", elements: buttons });
+
+  return {
+    // Shown in notifications and by clients that cannot render blocks; also mrkdwn.
+    text: truncate(escapeSlack(headline), SECTION_MAX),
+    blocks,
+    // Links in a maintainer's text should not pull previews into the channel.
+    unfurl_links: false,
+    unfurl_media: false,
+  };
+}
+
+export async function sendSlack(config: SlackConfig, event: NotificationEvent, opts: PostOptions = {}): Promise<void> {
+  await postJson(config.url, JSON.stringify(slackMessage(event)), { "content-type": "application/json", "user-agent": "openregistry-status" }, opts);
+}

@@ -1,0 +1,95 @@
+import type { Db } from "../store/client";
+
+/** What the maintainers' area reads. Unlike the public queries, hidden monitors are included. */
+
+export async function adminOpenIncidents(db: Db) {
+  const rows = await db.incident.findMany({
+    where: { resolvedAt: null },
+    include: { acknowledgedBy: { select: { email: true } }, monitors: { include: { monitor: { select: { name: true, slug: true } } } } },
+    orderBy: { startedAt: "desc" },
+  });
+  // Unacknowledged first: they are the ones still waking people up.
+  return rows.sort((a, b) => Number(a.acknowledgedAt !== null) - Number(b.acknowledgedAt !== null));
+}
+
+export async function adminRecentlyResolved(db: Db, limit = 10) {
+  return db.incident.findMany({ where: { resolvedAt: { not: null } }, orderBy: { resolvedAt: "desc" }, take: limit, select: { id: true, title: true, impact: true, startedAt: true, resolvedAt: true, auto: true } });
+}
+
+export async function monitorsFailingNow(db: Db) {
+  return db.monitor.findMany({
+    where: { archivedAt: null, state: { status: { in: ["down", "degraded"] } } },
+    select: { id: true, slug: true, name: true, isPublic: true, state: { select: { status: true, since: true, lastError: true } } },
+    orderBy: { sortOrder: "asc" },
+  });
+}
+
+export async function adminIncident(db: Db, id: number) {
+  if (!Number.isSafeInteger(id) || id <= 0) return null;
+  return db.incident.findUnique({
+    where: { id },
+    include: {
+      acknowledgedBy: { select: { email: true } },
+      monitors: { include: { monitor: { select: { name: true, slug: true, isPublic: true } } } },
+      updates: { orderBy: { createdAt: "desc" }, include: { author: { select: { email: true } } } },
+    },
+  });
+}
+
+export async function monitorChoices(db: Db) {
+  return db.monitor.findMany({ where: { archivedAt: null }, select: { slug: true, name: true, group: true, isPublic: true }, orderBy: { sortOrder: "asc" } });
+}
+
+export async function adminMaintenances(db: Db, now = new Date()) {
+  const [series, windows] = await Promise.all([
+    db.maintenance.findMany({ where: { recurrence: { not: null } }, include: { monitors: { include: { monitor: { select: { name: true } } } } }, orderBy: { createdAt: "desc" } }),
+    db.maintenance.findMany({
+      where: { recurrence: null, endsAt: { gt: new Date(now.getTime() - 7 * 86_400_000) } },
+      include: { monitors: { include: { monitor: { select: { name: true } } } } },
+      orderBy: { startsAt: "asc" },
+      take: 200,
+    }),
+  ]);
+  return { series, windows };
+}
+
+export async function adminChannels(db: Db) {
+  const channels = await db.notificationChannel.findMany({ orderBy: { id: "asc" } });
+  // Show where a channel sends, never its secret: the host is enough to recognise it.
+  return channels.map((c) => {
+    const cfg = c.config as Record<string, unknown>;
+    let destination = "";
+    if (typeof cfg.url === "string") {
+      try {
+        destination = new URL(cfg.url).host;
+      } catch {
+        destination = "(invalid URL)";
+      }
+    } else if (Array.isArray(cfg.to)) destination = cfg.to.join(", ");
+    return { id: c.id, name: c.name, kind: c.kind, destination, events: c.events as string[], monitors: c.monitors as string[], onCall: c.onCall, enabled: c.enabled };
+  });
+}
+
+export async function outboxProblems(db: Db, limit = 50) {
+  return db.outbox.findMany({
+    where: { OR: [{ status: "failed" }, { status: "pending", attempts: { gt: 0 } }] },
+    orderBy: { id: "desc" },
+    take: limit,
+    select: { id: true, eventKey: true, target: true, status: true, attempts: true, lastError: true, nextAttemptAt: true, createdAt: true, channel: { select: { name: true } } },
+  });
+}
+
+export async function outboxCounts(db: Db) {
+  const rows = await db.outbox.groupBy({ by: ["status"], _count: { _all: true } });
+  return Object.fromEntries(rows.map((r) => [r.status, r._count._all])) as Record<string, number>;
+}
+
+export async function adminUsers(db: Db) {
+  return db.user.findMany({ select: { id: true, email: true, role: true, disabledAt: true, lockedUntil: true, createdAt: true }, orderBy: { id: "asc" } });
+}
+
+export async function agentsSeen(db: Db, now = Date.now()) {
+  const rows = await db.agent.findMany({ orderBy: { lastSeenAt: "desc" }, take: 100 });
+  // Heartbeats come every 15 s; missing two means the agent is gone.
+  return rows.map((a) => ({ ...a, alive: now - a.lastSeenAt.getTime() < 45_000 }));
+}

@@ -1,0 +1,84 @@
+import { z } from "zod";
+import type { Db } from "../store/client";
+import type { Env } from "../config/secrets";
+import { newToken, tokenHash } from "../auth/session-token";
+import { appSecret, deriveToken, tokenMatches } from "../auth/app-secret";
+import { hit } from "../auth/rate-limit";
+import { siteInfo } from "../notify/site";
+
+/** Unconfirmed sign-ups expire: an address nobody confirmed is forgotten after this long. */
+export const CONFIRM_TTL_MS = 48 * 3_600_000;
+
+export const subscribeInput = z.object({
+  email: z.email({ error: "not an email address" }).max(254, "too long"),
+  monitors: z.array(z.string().regex(/^[a-z0-9-]{1,64}$/, "unknown component")).max(500).default([]),
+});
+
+export type SubscribeResult = { ok: true; confirmUrl: string | null } | { ok: false; field: string; error: string };
+
+/**
+ * Double opt-in, step one. Whatever the address's state, the answer is the same ("check your
+ * inbox"), so the form cannot be used to learn who subscribes. Only the hash of the confirm
+ * token is stored; the caller mails `confirmUrl` (null when there is nothing to send).
+ */
+export async function requestSubscription(db: Db, raw: unknown, ip: string, now = new Date(), env: Env = process.env): Promise<SubscribeResult> {
+  const parsed = subscribeInput.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, field: String(issue.path[0] ?? "email"), error: issue.message };
+  }
+  const email = parsed.data.email.trim().toLowerCase();
+  const perIp = await hit(db, `subscribe-ip:${ip}`, { limit: 10, windowMs: 3_600_000, now });
+  if (!perIp.allowed) return { ok: false, field: "email", error: "too many sign-ups from this address; try again later" };
+  // One confirmation mail per address per 10 minutes, so the form cannot flood someone's inbox.
+  const perEmail = await hit(db, `subscribe-email:${email}`, { limit: 1, windowMs: 600_000, now });
+  const known = await db.monitor.findMany({ where: { slug: { in: parsed.data.monitors }, isPublic: true, archivedAt: null }, select: { slug: true } });
+  const unknown = parsed.data.monitors.filter((s) => !known.some((k) => k.slug === s));
+  if (unknown.length) return { ok: false, field: "monitors", error: `unknown component: ${unknown.join(", ")}` };
+
+  const existing = await db.subscriber.findUnique({ where: { email } });
+  if (existing?.confirmedAt) {
+    // Already subscribed: keep the choice they confirmed; changing it needs the link in their mail.
+    return { ok: true, confirmUrl: null };
+  }
+  if (!perEmail.allowed) return { ok: true, confirmUrl: null };
+  const token = newToken();
+  const data = { monitors: parsed.data.monitors, confirmTokenHash: tokenHash(token), createdAt: now };
+  await db.$transaction(async (tx) => {
+    const s = existing
+      ? await tx.subscriber.update({ where: { id: existing.id }, data })
+      : await tx.subscriber.create({ data: { email, ...data, unsubscribeTokenHash: `pending:${newToken()}` } });
+    const secret = await appSecret(tx, env);
+    await tx.subscriber.update({ where: { id: s.id }, data: { unsubscribeTokenHash: tokenHash(deriveToken(secret, "unsubscribe", s.id)) } });
+  });
+  return { ok: true, confirmUrl: `${siteInfo(env).url}/subscribe/confirm/${token}` };
+}
+
+export async function confirmSubscription(db: Db, token: string, now = new Date()): Promise<{ ok: boolean; message: string }> {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return { ok: false, message: "This link is not valid." };
+  const s = await db.subscriber.findFirst({ where: { confirmTokenHash: tokenHash(token) } });
+  if (!s) return { ok: false, message: "This link is not valid or was already used." };
+  if (now.getTime() - s.createdAt.getTime() > CONFIRM_TTL_MS) {
+    await db.subscriber.delete({ where: { id: s.id } });
+    return { ok: false, message: "This link has expired. Subscribe again to get a new one." };
+  }
+  await db.subscriber.update({ where: { id: s.id }, data: { confirmedAt: now, confirmTokenHash: null } });
+  return { ok: true, message: "Subscribed. You will get an email when an incident or maintenance affects what you chose." };
+}
+
+/** Parses "<id>.<token>" from an unsubscribe link and checks the token against the app secret. */
+export async function unsubscribe(db: Db, idAndToken: string, env: Env = process.env): Promise<{ ok: boolean; message: string }> {
+  const m = /^(\d{1,12})\.([A-Za-z0-9_-]{20,100})$/.exec(idAndToken);
+  if (!m) return { ok: false, message: "This link is not valid." };
+  const id = Number(m[1]);
+  if (!tokenMatches(await appSecret(db, env), "unsubscribe", id, m[2])) return { ok: false, message: "This link is not valid." };
+  await db.$transaction([db.outbox.deleteMany({ where: { subscriberId: id, status: { not: "delivered" } } }), db.outbox.updateMany({ where: { subscriberId: id }, data: { subscriberId: null } }), db.subscriber.deleteMany({ where: { id } })]);
+  // Unknown ids answer the same: unsubscribing twice is not an error.
+  return { ok: true, message: "Unsubscribed. You will get no more emails from this status page." };
+}
+
+/** Forgets sign-ups nobody confirmed (housekeeping). */
+export async function purgeUnconfirmed(db: Db, now = Date.now()): Promise<number> {
+  const r = await db.subscriber.deleteMany({ where: { confirmedAt: null, createdAt: { lt: new Date(now - CONFIRM_TTL_MS) } } });
+  return r.count;
+}
