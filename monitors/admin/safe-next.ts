@@ -15,7 +15,8 @@ export function safeNextPath(next: string | null | undefined): string {
   if (!/^\/admin(?:[/?#]|$)/.test(next)) return "/admin";
   try {
     const u = new URL(next, "http://status.invalid");
-    if (u.host !== "status.invalid") return "/admin";
+    // Checked again after the URL is resolved: /admin/../x (or %2e%2e) leaves the area.
+    if (u.host !== "status.invalid" || !/^\/admin(?:\/|$)/.test(u.pathname)) return "/admin";
     return `${u.pathname}${u.search}${u.hash}`;
   } catch {
     return "/admin";
