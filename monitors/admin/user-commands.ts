@@ -6,7 +6,7 @@ import { audit } from "../auth/audit";
 import { ROLES } from "../auth/permissions";
 import { generatePassword, hashPassword, passwordProblem } from "../auth/password";
 import { deleteUserSessions } from "../auth/sessions";
-import { normaliseEmail } from "../auth/login";
+import { normaliseEmail, resetLockout } from "../auth/login";
 
 const role = z.enum(ROLES, { error: `pick one of ${ROLES.join(", ")}` });
 
@@ -64,7 +64,9 @@ export const setUserDisabled = defineCommand({
       if (!u) throw new FieldError("form", `user ${input.id} does not exist`);
       if (input.disabled && u.id === actor.id) throw new FieldError("form", "you cannot disable your own account");
       if (input.disabled && u.role === "admin" && !u.disabledAt && (await activeAdmins(tx)) <= 1) throw new FieldError("form", "the last admin cannot be disabled");
-      await tx.user.update({ where: { id: u.id }, data: { disabledAt: input.disabled ? now : null, ...(input.disabled ? {} : { failedLogins: 0, lockedUntil: null }) } });
+      await tx.user.update({ where: { id: u.id }, data: { disabledAt: input.disabled ? now : null } });
+      // Re-enabling starts clean: no lock left over from before.
+      if (!input.disabled) await resetLockout(tx, u.email);
       // Disabling signs them out everywhere at once.
       if (input.disabled) await deleteUserSessions(tx, u.id);
       await audit(tx, { userId: actor.id, action: input.disabled ? "user.disable" : "user.enable", target: `user:${u.id}`, at: now });

@@ -1,3 +1,4 @@
+import type { Prisma } from "@prisma/client";
 import type { Db } from "../store/client";
 import { audit } from "./audit";
 import { verifyAgainstDummy, verifyPassword } from "./password";
@@ -36,7 +37,7 @@ function lockedResult(until: Date, now: Date): LoginResult {
 }
 
 /** Clears an account's failure count and lock (on success, when a lock expires, or when an admin sets a new password). */
-export async function resetLockout(db: Db, email: string): Promise<void> {
+export async function resetLockout(db: Db | Prisma.TransactionClient, email: string): Promise<void> {
   const addr = normaliseEmail(email);
   await db.user.updateMany({ where: { email: addr }, data: { failedLogins: 0, lockedUntil: null } });
   await clear(db, emailKey(addr));

@@ -1,4 +1,8 @@
+import type { Prisma } from "@prisma/client";
 import type { Db } from "../store/client";
+
+// Everything but hit() also runs inside a caller's interactive transaction.
+type DbOrTx = Db | Prisma.TransactionClient;
 
 export interface HitResult {
   /** False once the window has seen more than `limit` hits. */
@@ -28,22 +32,22 @@ export async function hit(db: Db, key: string, opts: { limit: number; windowMs: 
 }
 
 /** The live window of `key` without counting a hit, or null when there is none (or it has expired). */
-export async function peek(db: Db, key: string, now = new Date()): Promise<{ count: number; resetAt: Date } | null> {
+export async function peek(db: DbOrTx, key: string, now = new Date()): Promise<{ count: number; resetAt: Date } | null> {
   const row = await db.rateLimit.findUnique({ where: { key } });
   return row && row.resetAt > now ? { count: row.count, resetAt: row.resetAt } : null;
 }
 
 /** Moves the end of `key`'s current window, for a counter that should hold once it is reached (a lockout). */
-export async function extendWindow(db: Db, key: string, resetAt: Date): Promise<void> {
+export async function extendWindow(db: DbOrTx, key: string, resetAt: Date): Promise<void> {
   await db.rateLimit.updateMany({ where: { key }, data: { resetAt } });
 }
 
-export async function clear(db: Db, key: string): Promise<void> {
+export async function clear(db: DbOrTx, key: string): Promise<void> {
   await db.rateLimit.deleteMany({ where: { key } });
 }
 
 /** Deletes expired windows (for housekeeping); an expired row means the same as no row. */
-export async function purgeExpired(db: Db, now = new Date()): Promise<number> {
+export async function purgeExpired(db: DbOrTx, now = new Date()): Promise<number> {
   const r = await db.rateLimit.deleteMany({ where: { resetAt: { lte: now } } });
   return r.count;
 }

@@ -30,6 +30,7 @@ function admin(url: string, args: string[], input = ""): Run {
 describe("admin command line", () => {
   let t: TempDb;
   let ip = 0;
+  let bobPassword = "";
   const tryLogin = (email: string, password: string) => login(t.db, { email, password, ip: `10.1.0.${++ip}` });
 
   beforeAll(async () => {
@@ -58,6 +59,7 @@ describe("admin command line", () => {
     expect(r.stdout.split(password!).length - 1).toBe(1);
     expect(r.stderr).not.toContain(password!);
     expect((await tryLogin("bob@example.com", password!)).ok).toBe(true);
+    bobPassword = password!;
   });
 
   it.each([
@@ -103,7 +105,10 @@ describe("admin command line", () => {
     const r = admin(t.url, ["disable-user", "--email", "bob@example.com"]);
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^disabled bob@example\.com/);
-    expect((await t.db.user.findUniqueOrThrow({ where: { email: "bob@example.com" } })).disabledAt).not.toBeNull();
+    const bob = await t.db.user.findUniqueOrThrow({ where: { email: "bob@example.com" } });
+    expect(bob.disabledAt).not.toBeNull();
+    expect(await t.db.session.count({ where: { userId: bob.id } })).toBe(0);
+    expect(await tryLogin("bob@example.com", bobPassword)).toEqual({ ok: false, error: "Wrong email or password." });
   });
 
   it("lists users without password hashes", async () => {
