@@ -12,7 +12,7 @@ interface HeaderBag {
   get(name: string): string | null;
 }
 
-export function csrfProblem(headers: HeaderBag, publicUrl?: string): string | null {
+export function csrfProblem(headers: HeaderBag, publicUrl?: string, trustProxy = process.env.TRUST_PROXY === "1"): string | null {
   if (headers.get(CSRF_HEADER) !== CSRF_HEADER_VALUE) return "missing request header";
   const origin = headers.get("origin");
   if (origin) {
@@ -23,7 +23,8 @@ export function csrfProblem(headers: HeaderBag, publicUrl?: string): string | nu
       return "bad origin";
     }
     const allowed = new Set<string>();
-    const host = headers.get("x-forwarded-host") ?? headers.get("host");
+    // A forwarded host counts only behind a proxy the operator vouches for.
+    const host = (trustProxy ? headers.get("x-forwarded-host") : null) ?? headers.get("host");
     if (host) allowed.add(host.split(",")[0].trim());
     if (publicUrl) allowed.add(new URL(publicUrl).host);
     return allowed.has(originHost) ? null : "cross-site request";
