@@ -20,6 +20,7 @@ import type { RetryPolicy } from "../notify/retry-schedule";
 import { channelDeliverer } from "../notify/deliver";
 import { materializeSeries } from "../maintenance/series";
 import { queueMaintenanceTransitions } from "../maintenance/maintenance-transitions";
+import { purgeExpiredAccessData } from "../auth/purge-expired";
 
 export interface StatusAgentOptions {
   db: Db;
@@ -107,6 +108,7 @@ export class StatusAgent {
           { name: "maintenance-calendar", schedule: "*/15 * * * * *", run: () => this.calendar.refresh(this.opts.db) },
           { name: "heartbeat", schedule: "*/15 * * * * *", run: () => this.heartbeat() },
           { name: "maintenance-series", schedule: "*/10 * * * *", run: () => materializeSeries(this.opts.db, Date.now(), this.opts.env) },
+          { name: "expired-tokens", schedule: "41 * * * *", run: () => purgeExpiredAccessData(this.opts.db) },
         ],
         this.log,
       );
