@@ -88,7 +88,10 @@ export function CommandForm({ action, fields, submit, inline, confirm, danger }:
       if (body.message) setMessage(body.message);
       if (body.redirect) window.location.assign(body.redirect);
       else {
-        if (!body.message) (e.target as HTMLFormElement).reset();
+        if (!body.message) {
+          (e.target as HTMLFormElement).reset();
+          setPreviews({});
+        }
         router.refresh();
       }
     } catch {
