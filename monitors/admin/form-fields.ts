@@ -15,9 +15,18 @@ export const instant = z
   .refine((s) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(s) && !Number.isNaN(Date.parse(s)), "not a date and time")
   .transform((s) => new Date(s));
 
+/** An instant, or nothing (absent, null or ""), for fields like "backdate" or "series end". */
 export const optionalInstant = z
-  .union([z.literal(""), z.undefined(), z.null(), instant])
-  .transform((v) => (v instanceof Date ? v : null));
+  .union([z.string(), z.null()], { error: "pick a date and time" })
+  .optional()
+  .transform((v, ctx) => {
+    if (!v) return null;
+    if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v) || Number.isNaN(Date.parse(v))) {
+      ctx.addIssue({ code: "custom", message: "not a date and time" });
+      return z.NEVER;
+    }
+    return new Date(v);
+  });
 
 export const slugList = z.array(z.string().regex(/^[a-z0-9-]{1,64}$/, "unknown monitor")).max(500).default([]);
 

@@ -4,7 +4,6 @@ import type { Env } from "../config/secrets";
 import { newToken, tokenHash } from "../auth/session-token";
 import { appSecret, deriveToken, tokenMatches } from "../auth/app-secret";
 import { hit } from "../auth/rate-limit";
-import { siteInfo } from "../notify/site";
 
 /** Unconfirmed sign-ups expire: an address nobody confirmed is forgotten after this long. */
 export const CONFIRM_TTL_MS = 48 * 3_600_000;
@@ -21,26 +20,26 @@ export type SubscribeResult = { ok: true; confirmUrl: string | null } | { ok: fa
  * inbox"), so the form cannot be used to learn who subscribes. Only the hash of the confirm
  * token is stored; the caller mails `confirmUrl` (null when there is nothing to send).
  */
-export async function requestSubscription(db: Db, raw: unknown, ip: string, now = new Date(), env: Env = process.env): Promise<SubscribeResult> {
+export async function requestSubscription(db: Db, raw: unknown, ip: string, siteUrl: string, now = new Date(), env: Env = process.env): Promise<SubscribeResult> {
   const parsed = subscribeInput.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return { ok: false, field: String(issue.path[0] ?? "email"), error: issue.message };
   }
   const email = parsed.data.email.trim().toLowerCase();
-  const perIp = await hit(db, `subscribe-ip:${ip}`, { limit: 10, windowMs: 3_600_000, now });
-  if (!perIp.allowed) return { ok: false, field: "email", error: "too many sign-ups from this address; try again later" };
-  // One confirmation mail per address per 10 minutes, so the form cannot flood someone's inbox.
-  const perEmail = await hit(db, `subscribe-email:${email}`, { limit: 1, windowMs: 600_000, now });
   const known = await db.monitor.findMany({ where: { slug: { in: parsed.data.monitors }, isPublic: true, archivedAt: null }, select: { slug: true } });
   const unknown = parsed.data.monitors.filter((s) => !known.some((k) => k.slug === s));
   if (unknown.length) return { ok: false, field: "monitors", error: `unknown component: ${unknown.join(", ")}` };
+  const perIp = await hit(db, `subscribe-ip:${ip}`, { limit: 10, windowMs: 3_600_000, now });
+  if (!perIp.allowed) return { ok: false, field: "email", error: "too many sign-ups from this address; try again later" };
 
   const existing = await db.subscriber.findUnique({ where: { email } });
   if (existing?.confirmedAt) {
     // Already subscribed: keep the choice they confirmed; changing it needs the link in their mail.
     return { ok: true, confirmUrl: null };
   }
+  // One confirmation mail per address per 10 minutes, so the form cannot flood someone's inbox.
+  const perEmail = await hit(db, `subscribe-email:${email}`, { limit: 1, windowMs: 600_000, now });
   if (!perEmail.allowed) return { ok: true, confirmUrl: null };
   const token = newToken();
   const data = { monitors: parsed.data.monitors, confirmTokenHash: tokenHash(token), createdAt: now };
@@ -51,7 +50,7 @@ export async function requestSubscription(db: Db, raw: unknown, ip: string, now 
     const secret = await appSecret(tx, env);
     await tx.subscriber.update({ where: { id: s.id }, data: { unsubscribeTokenHash: tokenHash(deriveToken(secret, "unsubscribe", s.id)) } });
   });
-  return { ok: true, confirmUrl: `${siteInfo(env).url}/subscribe/confirm/${token}` };
+  return { ok: true, confirmUrl: `${siteUrl}/subscribe/confirm/${token}` };
 }
 
 export async function confirmSubscription(db: Db, token: string, now = new Date()): Promise<{ ok: boolean; message: string }> {

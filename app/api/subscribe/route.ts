@@ -4,6 +4,7 @@ import { confirmationEmail } from "../../../monitors/subscribers/confirmation-em
 import { csrfProblem, clientIp } from "../../../monitors/admin/request-guard";
 import { emailFrom, sendEmail, smtpTransportFromEnv } from "../../../monitors/notify/email";
 import { siteInfo } from "../../../monitors/notify/site";
+import { publicBaseUrl } from "../../../monitors/queries/public-url";
 
 export const dynamic = "force-dynamic";
 
@@ -23,7 +24,7 @@ export async function POST(req: Request) {
     return json(400, { errors: { form: "the body must be JSON" } });
   }
   const db = await sharedDb();
-  const r = await requestSubscription(db, body, clientIp(req.headers));
+  const r = await requestSubscription(db, body, clientIp(req.headers), publicBaseUrl(req.headers));
   if (!r.ok) return json(400, { errors: { [r.field]: r.error } });
   if (r.confirmUrl) {
     const to = (body as { email: string }).email.trim().toLowerCase();
