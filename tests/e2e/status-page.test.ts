@@ -129,7 +129,8 @@ describe("status page in headless Chromium (next build + the web server, 90 days
         await page.close();
       }
     }
-  });
+    // Eight full page audits: about 3.5 s each on two busy cores.
+  }, 120_000);
 
   it("fits a 360 px wide phone without sideways scrolling", async () => {
     const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
