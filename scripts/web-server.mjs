@@ -7,6 +7,7 @@ import { fileURLToPath } from "node:url";
 import next from "next";
 import { MicroCache, isPublicPage } from "./micro-cache.mjs";
 import { PageRefresher } from "./page-refresher.mjs";
+import { secureResponse } from "./security-headers.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const port = Number(process.env.PORT || 3000);
@@ -32,6 +33,8 @@ const server = createServer((req, res) => {
     if (cache.serve(key, req, res)) return;
     cache.capture(key, req, res);
   }
+  // After the cache's capture, so a cached answer keeps the headers computed for it.
+  secureResponse(res);
   handle(req, res).catch((err) => {
     console.error(`web: ${req.method} ${req.url} failed: ${err?.stack ?? err}`);
     if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });

@@ -1,0 +1,123 @@
+// Security headers for every answer of the web process, and a Content-Security-Policy whose
+// script-src lists the SHA-256 of each inline script of the HTML page it is sent with.
+//
+// Why hashes and not a nonce: a nonce must differ per response, so every page would be rendered
+// per request and neither Next.js's ISR cache nor the micro-cache could serve it. Hashes are a
+// property of the HTML itself: a cached page keeps its hashes, and a hit costs nothing. The price
+// is that an HTML answer is buffered whole (to read its scripts) before its headers go out; pages
+// here are tens of kilobytes and mostly come from a cache. SECURITY.md has the figures.
+import { createHash } from "node:crypto";
+import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
+
+const COMMON = {
+  "x-content-type-options": "nosniff",
+  "referrer-policy": "strict-origin-when-cross-origin",
+  "x-frame-options": "DENY",
+};
+
+// JSON, SVG badges, feeds: nothing in them may run or load anything.
+const NON_HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+
+// Inline scripts only: <script> without src, whatever its other attributes.
+const INLINE_SCRIPT = /<script\b(?![^>]*\ssrc\s*=)[^>]*>([\s\S]*?)<\/script\s*>/gi;
+
+export function inlineScriptHashes(html) {
+  const hashes = new Set();
+  for (const m of html.matchAll(INLINE_SCRIPT)) hashes.add(`'sha256-${createHash("sha256").update(m[1], "utf8").digest("base64")}'`);
+  return [...hashes];
+}
+
+export function htmlCsp(hashes) {
+  return [
+    "default-src 'self'",
+    `script-src 'self' ${hashes.join(" ")}`.trim(),
+    // React and recharts set style attributes; styles cannot run code, scripts can.
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+function decoded(body, encoding) {
+  if (/\bbr\b/.test(encoding)) return brotliDecompressSync(body);
+  if (/\bgzip\b/.test(encoding)) return gunzipSync(body);
+  if (/\bdeflate\b/.test(encoding)) return inflateSync(body);
+  return body;
+}
+
+function headerOf(head, res, name) {
+  if (head?.headers && !Array.isArray(head.headers)) {
+    for (const [k, v] of Object.entries(head.headers)) if (k.toLowerCase() === name) return String(v);
+  }
+  const v = res.getHeader(name);
+  return v === undefined ? "" : String(v);
+}
+
+/** Wraps `res` so that it leaves with the security headers (and, for HTML, the hashes of its inline scripts). */
+export function secureResponse(res) {
+  for (const [k, v] of Object.entries(COMMON)) res.setHeader(k, v);
+  res.setHeader("content-security-policy", NON_HTML_CSP);
+  const writeHead = res.writeHead.bind(res);
+  const write = res.write.bind(res);
+  const end = res.end.bind(res);
+  const flushHeaders = res.flushHeaders.bind(res);
+  let head = null;
+  let html = null;
+  const chunks = [];
+  const isHtml = () => (html ??= /text\/html/i.test(headerOf(head, res, "content-type")));
+  const sendHead = () => {
+    // A 304's headers replace the stored response's in the browser cache: a policy computed for
+    // an empty body would take the scripts' hashes away from the page the browser keeps.
+    if ((head?.status ?? res.statusCode) === 304) res.removeHeader("content-security-policy");
+    if (!head) return;
+    const h = head;
+    head = null;
+    if (h.reason !== undefined) writeHead(h.status, h.reason, h.headers);
+    else if (h.headers !== undefined) writeHead(h.status, h.headers);
+    else writeHead(h.status);
+  };
+  // Headers wait until the body shows whether it is HTML (and, if so, which scripts it holds).
+  res.writeHead = (status, reason, headers) => {
+    if (typeof reason !== "string") [reason, headers] = [undefined, reason];
+    head = { status, reason, headers };
+    return res;
+  };
+  res.flushHeaders = () => {
+    if (html === false) flushHeaders();
+  };
+  res.write = (chunk, encoding, cb) => {
+    if (!isHtml()) {
+      sendHead();
+      return write(chunk, encoding, cb);
+    }
+    if (chunk !== undefined && chunk !== null) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, typeof encoding === "string" ? encoding : "utf8"));
+    const done = typeof encoding === "function" ? encoding : cb;
+    if (done) process.nextTick(done);
+    return true;
+  };
+  res.end = (chunk, encoding, cb) => {
+    if (typeof chunk === "function") [chunk, cb] = [undefined, chunk];
+    if (typeof encoding === "function") [encoding, cb] = [undefined, encoding];
+    if (!isHtml()) {
+      sendHead();
+      return end(chunk, encoding, cb);
+    }
+    if (chunk !== undefined && chunk !== null) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, typeof encoding === "string" ? encoding : "utf8"));
+    const body = Buffer.concat(chunks);
+    let hashes = [];
+    try {
+      hashes = inlineScriptHashes(decoded(body, headerOf(head, res, "content-encoding")).toString("utf8"));
+    } catch {
+      // An undecodable body gets no script hashes: its inline scripts stay blocked, which is the safe side.
+    }
+    res.setHeader("content-security-policy", htmlCsp(hashes));
+    sendHead();
+    return end(body, cb);
+  };
+  return res;
+}
