@@ -2,6 +2,7 @@
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const ok = (pass: boolean) => (pass ? "met" : "**missed**");
+const round2 = (v: number) => Number(v.toFixed(2));
 
 export function renderBenchmarks(f: Any): string {
   const out: string[] = [];
@@ -75,6 +76,21 @@ export function renderBenchmarks(f: Any): string {
     out.push(`| lateness p50 / p99 / max | ${l.latenessMs.p50} / ${l.latenessMs.p99} / ${l.latenessMs.max} ms | p99 under 50 ms: ${ok(l.latenessMs.p99 < 50)} |`);
     out.push(`| agent CPU (average over the run) | ${l.agentCpuPercent}% of one core | |`);
     out.push(`| agent RSS median / max | ${l.agentRssMb.median} / ${l.agentRssMb.max} MB | under 150 MB: ${ok(l.agentRssMb.max < 150)} |`, "");
+  }
+  const lp = f.loadUnderProbing;
+  if (lp) {
+    out.push(`## Load while probing: ${lp.connections} connections, ${lp.monitors} monitors`, "");
+    out.push(`autocannon (three processes, at low CPU priority) on the status page, \`/api/v2/summary.json\` and a badge with ${lp.connections} connections in all for ${lp.seconds} s, against \`npm run web\`, while the agent bundle probes ${lp.monitors} http monitors every ${lp.intervalSeconds} s. Each monitor's target answers after exactly 50 ms (a loopback server in its own process), so measured total − 50 ms is the agent's measurement error. Everything runs on the same two cores: the load generator, the web process, the agent and the target.`, "");
+    out.push("| path | connections | req/s | p50 | p99 | error answers |", "| --- | --- | --- | --- | --- | --- |");
+    for (const h of lp.http) out.push(`| \`${new URL(h.url).pathname}\` | ${h.connections} | ${h.requestsPerSecond} | ${h.p50Ms} ms | ${h.p99Ms} ms | ${h.errors + h.non2xx} |`);
+    out.push("", "| figure | value | target |", "| --- | --- | --- |");
+    out.push(`| error answers | ${lp.errorAnswers} | none: ${ok(lp.errorAnswers === 0)} |`);
+    out.push(`| checks in the window / down | ${lp.checksInWindow} / ${lp.downChecks} | |`);
+    out.push(`| missed slots | ${lp.missedSlots} | none: ${ok(lp.missedSlots === 0)} |`);
+    out.push(`| measurement error median / p99 / max | +${lp.measurementErrorMs.median} / +${lp.measurementErrorMs.p99} / +${lp.measurementErrorMs.max} ms | p99 within 3 ms: ${ok(lp.measurementErrorMs.p99 <= 3)} |`);
+    out.push(`| a bare Node client on the same target meanwhile: median / p99 | +${lp.referenceErrorMs.median} / +${lp.referenceErrorMs.p99} ms (${lp.referenceErrorMs.samples} requests) | |`);
+    out.push(`| the agent's p99 beyond the bare client's | ${round2(lp.measurementErrorMs.p99 - lp.referenceErrorMs.p99)} ms | within 3 ms: ${ok(lp.measurementErrorMs.p99 - lp.referenceErrorMs.p99 <= 3)} |`);
+    out.push(`| agent lateness p50 / p99 / max | ${lp.latenessMs.p50} / ${lp.latenessMs.p99} / ${lp.latenessMs.max} ms | p99 under 50 ms: ${ok(lp.latenessMs.p99 < 50)} |`, "");
   }
   return out.join("\n");
 }

@@ -11,6 +11,7 @@ import { httpLoad, type LoadResult } from "./http-load";
 import { startWeb } from "../tests/helpers/web-process";
 import { renderBenchmarks } from "./report";
 import { benchRegistryPull } from "./registry-pull";
+import { loadUnderProbing } from "./load-under-probing";
 
 const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
@@ -25,14 +26,18 @@ const figures: Record<string, unknown> = {
 };
 
 const reuse = process.env.BENCH_REUSE_YEAR === "1";
-log(reuse ? "storage: measuring the year database of the last run (BENCH_REUSE_YEAR=1)" : "storage: seeding a year of 100 monitors at 60 s (this takes a few minutes)");
-const storage = await benchStorage({ reuse });
+// The year database is what the storage, error and web sections measure; the others need none.
+const needsYear = want("storage") || want("error") || want("web");
+if (needsYear) log(reuse ? "storage: measuring the year database of the last run (BENCH_REUSE_YEAR=1)" : "storage: seeding a year of 100 monitors at 60 s (this takes a few minutes)");
+const storage = needsYear ? await benchStorage({ reuse }) : null;
 // A reused database was seeded by an earlier run: keep that run's seeding figures.
 const prevStorage = (previous as { storage?: { seedSeconds?: number; rawWritten?: number } }).storage;
-figures.storage = reuse && prevStorage ? { ...storage, seedSeconds: prevStorage.seedSeconds, rawWritten: prevStorage.rawWritten } : storage;
-log(JSON.stringify(storage));
+if (storage) {
+  figures.storage = reuse && prevStorage ? { ...storage, seedSeconds: prevStorage.seedSeconds, rawWritten: prevStorage.rawWritten } : storage;
+  log(JSON.stringify(storage));
+}
 
-if (want("error")) {
+if (want("error") && storage) {
   log("measurement error: idle");
   const idle = await measureProbeError(300);
   log(JSON.stringify(idle));
@@ -47,7 +52,7 @@ if (want("error")) {
   log(JSON.stringify(figures.measurementError));
 }
 
-if (want("web")) {
+if (want("web") && storage) {
   log("web throughput on the year database");
   const web = await startWeb(storage.databaseUrl);
   const results: LoadResult[] = [];
@@ -90,6 +95,12 @@ if (want("lateness")) {
   log("scheduler lateness: 2,000 monitors at 60 s for 75 s");
   figures.lateness = await benchLateness({ monitors: 2000, seconds: 75 });
   log(JSON.stringify(figures.lateness));
+}
+
+if (want("load")) {
+  log("load: 200 connections for 60 s on the page, summary.json and a badge while the agent probes 500 monitors");
+  figures.loadUnderProbing = await loadUnderProbing({ monitors: 500, connections: 200, seconds: 60, log });
+  log(JSON.stringify(figures.loadUnderProbing));
 }
 
 writeFileSync("BENCHMARKS.md", renderBenchmarks(figures));

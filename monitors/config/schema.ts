@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { CID } from "multiformats/cid";
 import { parseDurationMs } from "./duration";
+import { catastrophicRegexProblem } from "./regex-safety";
 
 /** Bounds that keep the scheduler sane. Below 10 s is meant for tests and demos; above a day is not monitoring. */
 export const MIN_INTERVAL_MS = 1_000;
@@ -25,12 +26,15 @@ export const secretValue = z.union([
 ]);
 export type SecretValue = z.infer<typeof secretValue>;
 
-const regexSource = z.string().superRefine((src, ctx) => {
+const regexSource = z.string().max(1000, "at most 1000 characters").superRefine((src, ctx) => {
   try {
     new RegExp(src);
   } catch (e) {
     ctx.addIssue({ code: "custom", message: `not a valid regular expression: ${(e as Error).message}` });
+    return;
   }
+  const danger = catastrophicRegexProblem(src);
+  if (danger) ctx.addIssue({ code: "custom", message: danger });
 });
 
 /** Accepted HTTP statuses: 200, "200-299" or "2xx". */
