@@ -12,6 +12,7 @@ import { startWeb } from "../tests/helpers/web-process";
 import { renderBenchmarks } from "./report";
 import { benchRegistryPull } from "./registry-pull";
 import { loadUnderProbing } from "./load-under-probing";
+import { benchCspCost } from "./csp-cost";
 
 const only = process.argv.slice(2);
 const want = (name: string) => only.length === 0 || only.includes(name);
@@ -95,6 +96,12 @@ if (want("lateness")) {
   log("scheduler lateness: 2,000 monitors at 60 s for 75 s");
   figures.lateness = await benchLateness({ monitors: 2000, seconds: 75 });
   log(JSON.stringify(figures.lateness));
+}
+
+if (want("csp")) {
+  log("csp: the cost of hashing inline scripts into the Content-Security-Policy");
+  figures.csp = await benchCspCost();
+  log(JSON.stringify(figures.csp));
 }
 
 if (want("load")) {

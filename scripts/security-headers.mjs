@@ -43,6 +43,17 @@ export function htmlCsp(hashes) {
   ].join("; ");
 }
 
+// Policies by ETag: Next.js gives a cached page a strong ETag, and the same ETag means the same
+// HTML, so each regeneration of a page is hashed once and its other answers stream straight through.
+const byEtag = new Map();
+const MEMO_SIZE = 500;
+
+function remember(etag, csp) {
+  if (!etag) return;
+  if (byEtag.size >= MEMO_SIZE) byEtag.delete(byEtag.keys().next().value);
+  byEtag.set(etag, csp);
+}
+
 function decoded(body, encoding) {
   if (/\bbr\b/.test(encoding)) return brotliDecompressSync(body);
   if (/\bgzip\b/.test(encoding)) return gunzipSync(body);
@@ -69,7 +80,21 @@ export function secureResponse(res) {
   let head = null;
   let html = null;
   const chunks = [];
-  const isHtml = () => (html ??= /text\/html/i.test(headerOf(head, res, "content-type")));
+  let known = null;
+  const isHtml = () => {
+    if (html !== null) return html;
+    html = /text\/html/i.test(headerOf(head, res, "content-type"));
+    if (html) {
+      const etag = headerOf(head, res, "etag");
+      known = etag ? (byEtag.get(`${etag}|${headerOf(head, res, "content-encoding")}`) ?? null) : null;
+      if (known) {
+        // Seen before: the policy is known, so nothing needs buffering.
+        res.setHeader("content-security-policy", known);
+        html = false;
+      }
+    }
+    return html;
+  };
   const sendHead = () => {
     // A 304's headers replace the stored response's in the browser cache: a policy computed for
     // an empty body would take the scripts' hashes away from the page the browser keeps.
@@ -115,7 +140,10 @@ export function secureResponse(res) {
     } catch {
       // An undecodable body gets no script hashes: its inline scripts stay blocked, which is the safe side.
     }
-    res.setHeader("content-security-policy", htmlCsp(hashes));
+    const csp = htmlCsp(hashes);
+    res.setHeader("content-security-policy", csp);
+    const etag = headerOf(head, res, "etag");
+    if (etag) remember(`${etag}|${headerOf(head, res, "content-encoding")}`, csp);
     sendHead();
     return end(body, cb);
   };
