@@ -24,6 +24,15 @@ const server = createServer((req, res) => {
   // The app rate-limits logins per address; only this server knows the socket's, so it says it
   // in a header of its own, replacing whatever a client sent under that name.
   req.headers["x-status-client-ip"] = req.socket.remoteAddress ?? "unknown";
+  // Next.js answers a malformed %-escape in a dynamic segment with a bare 500 (vercel/next.js#92527):
+  // it is the client's mistake, so it gets a 400 here.
+  try {
+    decodeURIComponent(req.url.split("?")[0]);
+  } catch {
+    res.writeHead(400, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff" });
+    res.end("bad request: malformed percent-encoding in the path\n");
+    return;
+  }
   if (req.method === "GET" && !req.headers["x-status-refresh"]) {
     const path = req.url.split("?")[0];
     if (isPublicPage(path)) refresher.touch(path);

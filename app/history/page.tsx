@@ -20,7 +20,9 @@ function monthName(key: string): string {
 export default async function History({ searchParams }: { searchParams: Promise<{ before?: string }> }) {
   const { before } = await searchParams;
   const parsed = before && /^\d{4}-\d{2}-\d{2}$/.test(before) ? new Date(`${before}T00:00:00Z`) : null;
-  const to = parsed && !Number.isNaN(parsed.getTime()) ? parsed : new Date();
+  // Before 1970 there is nothing to show, and 90 days before 0000-01-01 is a negative year the
+  // database cannot take: such dates count as garbage too.
+  const to = parsed && !Number.isNaN(parsed.getTime()) && parsed.getTime() >= 0 ? parsed : new Date();
   const page = await historyPage(await sharedDb(), to);
   return (
     <>

@@ -10,6 +10,7 @@ import { can } from "../auth/permissions";
 import { login } from "../auth/login";
 import { SESSION_COOKIE, clearedSessionCookie, deleteSession, isSecureRequest, sessionCookie, sessionUser } from "../auth/sessions";
 import { renderMarkdown } from "../queries/markdown";
+import { withBusyRetry } from "../store/busy-retry";
 
 const MAX_BODY_BYTES = 512 * 1024;
 
@@ -55,7 +56,7 @@ export async function handleAdminPost(name: string, req: Request, db: Db, env: E
 
   if (name === "login") {
     const input = loginInput.parse(body);
-    const r = await login(db, { email: input.email, password: input.password, ip: clientIp(req.headers, env) });
+    const r = await withBusyRetry(() => login(db, { email: input.email, password: input.password, ip: clientIp(req.headers, env) }));
     if (!r.ok) return json(r.retryAfterSec ? 429 : 401, { errors: { form: r.error } }, r.retryAfterSec ? { "retry-after": String(r.retryAfterSec) } : {});
     return json(200, { ok: true, redirect: safeNextPath(input.next) }, { "set-cookie": sessionCookie(r.token, r.expiresAt, { secure }) });
   }
@@ -79,7 +80,7 @@ export async function handleAdminPost(name: string, req: Request, db: Db, env: E
   const parsed = command.input.safeParse(body);
   if (!parsed.success) return json(400, { errors: fieldErrors(parsed.error) });
   try {
-    const outcome = await command.run({ db, actor: user, now: new Date(), env }, parsed.data);
+    const outcome = await withBusyRetry(() => command.run({ db, actor: user, now: new Date(), env }, parsed.data));
     return json(200, { ok: true, ...outcome });
   } catch (e) {
     if (e instanceof FieldError) return json(400, { errors: { [e.field]: e.message } });

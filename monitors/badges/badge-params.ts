@@ -31,7 +31,8 @@ export function parseBadgeOptions(query: URLSearchParams, defaultWindow: UptimeW
   const style = query.get("style") ?? "flat";
   if (!(BADGE_STYLES as readonly string[]).includes(style)) return { ok: false, problem: "bad style" };
   const window = query.get("window") ?? defaultWindow;
-  if (!(window in UPTIME_WINDOWS)) return { ok: false, problem: "bad window" };
+  // Own keys only: `in` would also accept "__proto__", "constructor", "toString"…
+  if (!Object.hasOwn(UPTIME_WINDOWS, window)) return { ok: false, problem: "bad window" };
   const stat = query.get("stat") ?? "avg";
   if (stat !== "avg" && stat !== "p95") return { ok: false, problem: "bad stat" };
   const label = query.get("label") ?? undefined;

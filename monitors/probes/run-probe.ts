@@ -1,4 +1,4 @@
-import type { Env } from "../config/secrets";
+import { redactSecrets, secretForms, type Env } from "../config/secrets";
 import type { MonitorDefinition } from "../config/load";
 import { probeDns } from "./dns";
 import { probeHttp, type HttpProbeOptions } from "./http";
@@ -39,6 +39,23 @@ function dispatch(def: MonitorDefinition, ctx: ProbeContext, opts: RunProbeOptio
 }
 
 /**
+ * A target (or a proxy before it) may echo the request's credentials in its error text, which
+ * then would be stored, logged and perhaps shown: every form of the monitor's secrets is cut
+ * from the error and the details before the result leaves the probe.
+ */
+const formsByDef = new WeakMap<MonitorDefinition, string[]>();
+
+function withoutSecrets(result: ProbeResult, def: MonitorDefinition, env: Env): ProbeResult {
+  let forms = formsByDef.get(def);
+  if (!forms) formsByDef.set(def, (forms = secretForms(def.spec, env)));
+  if (!forms.length) return result;
+  const json = JSON.stringify(result.details);
+  const jsonForms = forms.map((f) => JSON.stringify(f).slice(1, -1));
+  const details = jsonForms.some((f) => json.includes(f)) ? (JSON.parse(redactSecrets(json, jsonForms)) as Record<string, unknown>) : result.details;
+  return { ...result, ...(result.error ? { error: redactSecrets(result.error, forms) } : {}), details };
+}
+
+/**
  * Runs one check with its timeout. Never throws: a bug in a probe becomes a down
  * result of class "internal", so the scheduler keeps its rhythm.
  */
@@ -54,9 +71,9 @@ export async function runProbe(def: MonitorDefinition, opts: RunProbeOptions = {
     const hardStop = new Promise<ProbeResult>((resolve) => {
       guard = setTimeout(() => resolve(failure("timeout", "timeout", { totalMs: performance.now() - started })), def.timeoutMs + GRACE_MS);
     });
-    return await Promise.race([dispatch(def, ctx, opts), hardStop]);
+    return withoutSecrets(await Promise.race([dispatch(def, ctx, opts), hardStop]), def, ctx.env);
   } catch (err) {
-    return failure("internal", `probe failed: ${(err as Error)?.message ?? String(err)}`.slice(0, 300), { totalMs: performance.now() - started });
+    return withoutSecrets(failure("internal", `probe failed: ${(err as Error)?.message ?? String(err)}`.slice(0, 300), { totalMs: performance.now() - started }), def, opts.env ?? process.env);
   } finally {
     clearTimeout(timer);
     clearTimeout(guard);

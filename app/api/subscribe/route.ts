@@ -1,3 +1,4 @@
+import { withBusyRetry } from "../../../monitors/store/busy-retry";
 import { sharedDb } from "../../../monitors/queries/shared-db";
 import { requestSubscription } from "../../../monitors/subscribers/subscriptions";
 import { confirmationEmail } from "../../../monitors/subscribers/confirmation-email";
@@ -5,6 +6,7 @@ import { csrfProblem, clientIp } from "../../../monitors/admin/request-guard";
 import { emailFrom, sendEmail, smtpTransportFromEnv } from "../../../monitors/notify/email";
 import { siteInfo } from "../../../monitors/notify/site";
 import { publicBaseUrl } from "../../../monitors/queries/public-url";
+
 
 export const dynamic = "force-dynamic";
 
@@ -24,7 +26,7 @@ export async function POST(req: Request) {
     return json(400, { errors: { form: "the body must be JSON" } });
   }
   const db = await sharedDb();
-  const r = await requestSubscription(db, body, clientIp(req.headers), publicBaseUrl(req.headers));
+  const r = await withBusyRetry(() => requestSubscription(db, body, clientIp(req.headers), publicBaseUrl(req.headers)));
   if (!r.ok) return json(400, { errors: { [r.field]: r.error } });
   if (r.confirmUrl) {
     const to = (body as { email: string }).email.trim().toLowerCase();

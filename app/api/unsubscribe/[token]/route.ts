@@ -1,5 +1,7 @@
+import { withBusyRetry } from "../../../../monitors/store/busy-retry";
 import { sharedDb } from "../../../../monitors/queries/shared-db";
 import { unsubscribe } from "../../../../monitors/subscribers/subscriptions";
+
 
 export const dynamic = "force-dynamic";
 
@@ -12,7 +14,8 @@ export async function GET(_req: Request, ctx: { params: Promise<{ token: string 
 /** The page's button, and RFC 8058 one-click POSTs from mail clients. The token is the authority. */
 export async function POST(req: Request, ctx: { params: Promise<{ token: string }> }) {
   const { token } = await ctx.params;
-  const r = await unsubscribe(await sharedDb(), token);
+  const db = await sharedDb();
+  const r = await withBusyRetry(() => unsubscribe(db, token));
   const oneClick = (req.headers.get("content-type") ?? "").includes("form") && !(req.headers.get("accept") ?? "").includes("text/html");
   if (oneClick) return new Response(r.message, { status: r.ok ? 200 : 400, headers: { "content-type": "text/plain", "cache-control": "no-store" } });
   return new Response(null, { status: 303, headers: { location: `/subscribe/result?r=${r.ok ? "unsubscribed" : "invalid"}`, "cache-control": "no-store" } });
