@@ -39,6 +39,9 @@ export interface StatusAgentOptions {
   automationEveryMs?: number;
 }
 
+/** How long the agent's writes wait synchronously for another process's write lock once it is checking. */
+export const AGENT_BUSY_TIMEOUT_MS = 10;
+
 /** The agent: config sync, scheduler, probes, result writer and housekeeping, in one process. */
 export class StatusAgent {
   readonly id = randomUUID();
@@ -93,6 +96,12 @@ export class StatusAgent {
       run: (run, signal) => this.check(run, signal),
     });
     await this.apply(report.monitors);
+    // From here on probes run on this event loop. better-sqlite3 waits for a competing writer
+    // synchronously, so every write attempt against a held lock would freeze the loop for the
+    // whole busy timeout (100 ms by default) and start the slots due meanwhile that much late.
+    // The agent's writes all retry on their own (results with backoff, automation and the
+    // outbox on their next pass), so it barely waits and lets them.
+    await this.opts.db.$queryRawUnsafe(`PRAGMA busy_timeout = ${AGENT_BUSY_TIMEOUT_MS}`);
     this.scheduler.start();
     if (this.opts.notifications !== false) {
       const n = this.opts.notifications ?? {};

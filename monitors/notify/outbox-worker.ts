@@ -24,6 +24,16 @@ export interface OutboxWorkerOptions {
   log?: (line: string) => void;
 }
 
+/**
+ * How long a claimed row stays reserved. Longer than any send may take (HTTP gives up after
+ * 10 s), short enough that a row claimed by a process that then died goes out again soon,
+ * since it also holds back its target's later rows.
+ */
+export const DEFAULT_LEASE_MS = 20_000;
+
+/** Attempts at recording a delivery as done (100 ms, 200 ms … 1.6 s apart, about 3 s in all). */
+const MARK_ATTEMPTS = 6;
+
 interface DeliveryFailure {
   message?: string;
   permanent?: boolean;
@@ -102,7 +112,7 @@ export class OutboxWorker {
   /** Claims, sends and records one row; true when the target may go on to its next row. */
   private async sendOne(id: number): Promise<boolean> {
     const now = this.now();
-    const lease = new Date(now + (this.opts.leaseMs ?? 60_000));
+    const lease = new Date(now + (this.opts.leaseMs ?? DEFAULT_LEASE_MS));
     const claimed = await this.db.outbox.updateMany({ where: { id, status: "pending", nextAttemptAt: { lte: new Date(now) } }, data: { attempts: { increment: 1 }, nextAttemptAt: lease } });
     if (claimed.count !== 1) return false;
     const row = await this.db.outbox.findUniqueOrThrow({
@@ -125,7 +135,17 @@ export class OutboxWorker {
       }
       return false;
     }
-    await this.db.outbox.update({ where: { id }, data: { status: "delivered", deliveredAt: new Date(this.now()), lastError: null } });
+    // The receiver has it now: a failed mark (SQLite busy) would send it again when the lease
+    // runs out, so the mark is retried for a while before giving up.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.db.outbox.update({ where: { id }, data: { status: "delivered", deliveredAt: new Date(this.now()), lastError: null } });
+        break;
+      } catch (e) {
+        if (attempt >= MARK_ATTEMPTS) throw e;
+        await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      }
+    }
     this.stats.delivered += 1;
     return true;
   }

@@ -10,5 +10,5 @@ describe("load while probing (full)", () => {
     console.log(JSON.stringify(f));
     expect(f.monitors).toBe(500);
     assertLoadOutcome(f);
-  }, 240_000);
+  }, 130_000);
 });
