@@ -19,7 +19,8 @@ export async function appSecret(db: Pick<Db, "setting">, env: Env = process.env)
   // Two processes may race here: the upsert keeps whichever wrote first.
   await db.setting.upsert({ where: { key: SETTING_KEY }, create: { key: SETTING_KEY, value: fresh }, update: {} });
   const row = await db.setting.findUniqueOrThrow({ where: { key: SETTING_KEY } });
-  return (cached = Buffer.from(String(row.value), "base64url"));
+  // Not cached yet: inside a transaction that rolls back, this key never existed.
+  return Buffer.from(String(row.value), "base64url");
 }
 
 /** A token bound to `purpose` and `subject`, verifiable without storing it. */
