@@ -40,8 +40,8 @@ const end = Date.now() + seconds * 1000;
   const t0 = performance.now();
   http.get({ host: "127.0.0.1", port, path: "/ref", agent: false }, (res) => {
     res.resume();
-    res.on("end", () => { out.push(performance.now() - t0 - ${DELAY_MS}); setTimeout(next, 50); });
-  }).on("error", () => setTimeout(next, 50));
+    res.on("end", () => { out.push(performance.now() - t0 - ${DELAY_MS}); setTimeout(next, 20); });
+  }).on("error", () => setTimeout(next, 20));
 })();
 `;
 

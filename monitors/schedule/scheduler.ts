@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { MinHeap } from "./min-heap";
 import { Semaphore } from "./semaphore";
 import { nextSlotAfter } from "./slots";
@@ -16,8 +17,18 @@ export interface SlotRun {
   latenessMs: number;
 }
 
+/**
+ * How long a check holds its place under the concurrency cap. A check still running after this is
+ * waiting on a slow or hung target, which costs a socket and no CPU: it runs on to its own timeout
+ * but gives its place back, so checks against a black hole cannot hold the cap for their whole
+ * timeout and queue healthy monitors' slots behind them. Healthy checks finish well within it.
+ */
+export const PARK_AFTER_MS = 250;
+
 export interface SchedulerOptions {
+  /** Checks that may be starting at once: each counts until it ends or has run for parkAfterMs. */
   concurrency: number;
+  parkAfterMs?: number;
   run: (run: SlotRun, signal: AbortSignal) => Promise<void>;
   now?: () => number;
   onSkip?: (monitorId: number, slot: number, reason: string) => void;
@@ -37,11 +48,13 @@ export class Scheduler {
   private readonly shutdown = new AbortController();
   private timer: NodeJS.Timeout | null = null;
   private running = false;
-  readonly stats = { started: 0, skippedBusy: 0 };
+  readonly stats = { started: 0, skippedBusy: 0, parked: 0 };
 
   constructor(private readonly opts: SchedulerOptions) {
     this.semaphore = new Semaphore(opts.concurrency);
     this.now = opts.now ?? preciseNow;
+    // Every running check listens for shutdown; more than ten at once is normal, not a leak.
+    setMaxListeners(0, this.shutdown.signal);
   }
 
   get shutdownSignal(): AbortSignal {
@@ -108,15 +121,28 @@ export class Scheduler {
 
   private async execute(monitorId: number, slot: number): Promise<void> {
     await this.semaphore.acquire();
+    let holding = true;
+    const release = () => {
+      if (!holding) return;
+      holding = false;
+      this.semaphore.release();
+    };
+    // Parked checks need no cap of their own: a monitor never overlaps itself and every check ends at its timeout.
+    const park = setTimeout(() => {
+      this.stats.parked += 1;
+      release();
+    }, this.opts.parkAfterMs ?? PARK_AFTER_MS);
     try {
-      if (this.shutdown.signal.aborted) return;
+      // A check still queued when stop() was called is a new check, not a running one: it does not start.
+      if (this.shutdown.signal.aborted || !this.running) return;
       const startedAt = this.now();
       this.stats.started += 1;
       await this.opts.run({ monitorId, slot, startedAt, latenessMs: startedAt - slot }, this.shutdown.signal);
     } catch {
       // run() reports its own errors; the schedule must go on regardless.
     } finally {
-      this.semaphore.release();
+      clearTimeout(park);
+      release();
     }
   }
 
