@@ -196,6 +196,8 @@ export class StatusAgent {
   private async automate(): Promise<void> {
     const db = this.opts.db;
     const report = await handleStateChanges(db, this.policy, { env: this.opts.env });
+    // A storm is handled a slice per pass, with the event loop free between slices.
+    if (report.more) this.automationAgain = true;
     for (const id of report.opened) this.log(`incident ${id} opened`);
     for (const id of report.resolved) this.log(`incident ${id} resolved automatically`);
     let queued = report.handled;
