@@ -9,6 +9,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Two cores: timing-sensitive integration tests stay honest with at most two files at once.
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     reporters: ["default"],
     globalSetup: ["tests/global-setup.ts"],
     projects: [
@@ -18,8 +20,6 @@ export default defineConfig({
           name: "suite",
           include: ["tests/**/*.test.ts"],
           exclude: TIMING,
-          // Two cores: timing-sensitive integration tests stay honest with at most two files at once.
-          poolOptions: { forks: { maxForks: 2, minForks: 1 } },
           sequence: { groupOrder: 0 },
         },
       },
@@ -28,8 +28,7 @@ export default defineConfig({
         test: {
           name: "timing",
           include: TIMING,
-          fileParallelism: false,
-          poolOptions: { forks: { maxForks: 1, minForks: 1 } },
+          poolOptions: { forks: { singleFork: true } },
           sequence: { groupOrder: 1 },
         },
       },

@@ -99,7 +99,7 @@ export function renderBenchmarks(f: Any): string {
     out.push(`| missed slots | ${lp.missedSlots} | none: ${ok(lp.missedSlots === 0)} |`);
     out.push(`| measurement error median / p99 / max | +${lp.measurementErrorMs.median} / +${lp.measurementErrorMs.p99} / +${lp.measurementErrorMs.max} ms | p99 within 3 ms: ${ok(lp.measurementErrorMs.p99 <= 3)} |`);
     out.push(`| a bare Node client on the same target meanwhile: median / p99 | +${lp.referenceErrorMs.median} / +${lp.referenceErrorMs.p99} ms (${lp.referenceErrorMs.samples} requests) | |`);
-    out.push(`| the agent's p99 beyond the bare client's | ${round2(lp.measurementErrorMs.p99 - lp.referenceErrorMs.p99)} ms | within 3 ms: ${ok(lp.measurementErrorMs.p99 - lp.referenceErrorMs.p99 <= 3)} |`);
+    out.push(`| the agent beyond the bare client: median / p99 | ${round2(lp.measurementErrorMs.median - lp.referenceErrorMs.median)} / ${round2(lp.measurementErrorMs.p99 - lp.referenceErrorMs.p99)} ms | within 3 ms: median ${ok(lp.measurementErrorMs.median - lp.referenceErrorMs.median <= 3)}, p99 ${ok(lp.measurementErrorMs.p99 - lp.referenceErrorMs.p99 <= 3)} |`);
     out.push(`| agent lateness p50 / p99 / max | ${lp.latenessMs.p50} / ${lp.latenessMs.p99} / ${lp.latenessMs.max} ms | p99 under 50 ms: ${ok(lp.latenessMs.p99 < 50)} |`, "");
   }
   return out.join("\n");
