@@ -90,7 +90,7 @@ export function renderBenchmarks(f: Any): string {
   const lp = f.loadUnderProbing;
   if (lp) {
     out.push(`## Load while probing: ${lp.connections} connections, ${lp.monitors} monitors`, "");
-    out.push(`autocannon (three processes, at low CPU priority) on the status page, \`/api/v2/summary.json\` and a badge with ${lp.connections} connections in all for ${lp.seconds} s, against \`npm run web\`, while the agent bundle probes ${lp.monitors} http monitors every ${lp.intervalSeconds} s. Each monitor's target answers after exactly 50 ms (a loopback server in its own process), so measured total − 50 ms is the agent's measurement error. Everything runs on the same two cores: the load generator, the web process, the agent and the target.`, "");
+    out.push(`autocannon (three processes, at low CPU priority, asking for gzip as browsers do) on the status page, \`/api/v2/summary.json\` and a badge with ${lp.connections} connections in all for ${lp.seconds} s, against \`npm run web\`, while the agent bundle probes ${lp.monitors} http monitors every ${lp.intervalSeconds} s. Each monitor's target answers after exactly 50 ms (a loopback server in its own process), so measured total − 50 ms is the agent's measurement error. Everything runs on the same two cores: the load generator, the web process, the agent and the target.`, "");
     out.push("| path | connections | req/s | p50 | p99 | error answers |", "| --- | --- | --- | --- | --- | --- |");
     for (const h of lp.http) out.push(`| \`${new URL(h.url).pathname}\` | ${h.connections} | ${h.requestsPerSecond} | ${h.p50Ms} ms | ${h.p99Ms} ms | ${h.errors + h.non2xx} |`);
     out.push("", "| figure | value | target |", "| --- | --- | --- |");

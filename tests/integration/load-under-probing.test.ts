@@ -8,6 +8,7 @@ import { assertLoadOutcome } from "../helpers/load-outcome";
 describe("load while probing (short)", () => {
   it("100 monitors every 5 s, 30 connections for 10 s", async () => {
     const f = await loadUnderProbing({ monitors: 100, connections: 30, seconds: 10, name: "load-short" });
-    assertLoadOutcome(f);
+    // Light load: the agent's median stays within 5 ms of a bare client's.
+    assertLoadOutcome(f, 5);
   }, 120_000);
 });
