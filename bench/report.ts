@@ -7,7 +7,10 @@ const round2 = (v: number) => Number(v.toFixed(2));
 export function renderBenchmarks(f: Any): string {
   const out: string[] = [];
   out.push("# Benchmarks", "");
-  out.push("Made by `npm run bench` (all sections) on " + `${f.date.slice(0, 10)}, ${f.machine}.`);
+  out.push(`Made by \`npm run bench\` on ${f.machine}. Where the figures of each section come from:`, "");
+  const runs: Record<string, string> = f.sectionRuns ?? {};
+  for (const [name, run] of Object.entries(runs)) out.push(`- ${name}: \`${run.split(" on ")[0]}\` on ${run.split(" on ")[1]}`);
+  out.push("");
   out.push("Figures are from one run; machines are noisy, so compare medians and ratios, not single numbers.");
   out.push("The raw figures of the last run are in `bench/last-run.json`.", "");
 

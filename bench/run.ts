@@ -110,6 +110,13 @@ if (want("load")) {
   log(JSON.stringify(figures.loadUnderProbing));
 }
 
+// Which run each section's figures come from, so a partial run does not pass for a full one.
+const sections = ["storage", "error", "web", "registry", "lateness", "csp", "load"];
+const runs = { ...((previous as { sectionRuns?: Record<string, string> }).sectionRuns ?? {}) };
+const command = only.length ? `npm run bench -- ${only.join(" ")}` : "npm run bench";
+for (const name of sections) if (want(name) && (name !== "storage" || needsYear)) runs[name] = `${command} on ${String(figures.date).slice(0, 10)}`;
+figures.sectionRuns = runs;
+
 writeFileSync("BENCHMARKS.md", renderBenchmarks(figures));
 writeFileSync("bench/last-run.json", JSON.stringify(figures, null, 2) + "\n");
 log("wrote BENCHMARKS.md and bench/last-run.json");
