@@ -1,12 +1,15 @@
 // Crash safety, long version: `npm run test:chaos` (vitest.chaos.config.ts). The short version runs
-// in the normal suite (tests/integration/crash-safety.test.ts); both use tests/helpers/crash-chaos.ts.
+// in the normal suite (tests/integration/crash-safety.test.ts); both use tests/helpers/chaos/.
 //   CHAOS_KILLS     agent SIGKILLs (default 50)
 //   CHAOS_MONITORS  monitors the agent probes at 1 s (default 200)
 //   CHAOS_SEED      repeats a run (every scenario prints the seed it used)
 //   CHAOS_DEBUG=1   prints the lock scenario's lateness second by second and the agent's output
 // The timeouts here (60 + 110 + 300 s) and in load.chaos.ts (130 s) add up to 10 minutes, the bound of the whole run.
 import { describe, expect, it } from "vitest";
-import { chaosSeed, envInt, runAgentKillLoop, runBusyLockScenario, runWebKillLoop } from "../helpers/crash-chaos";
+import { chaosSeed, envInt } from "../helpers/chaos/common";
+import { runAgentKillLoop } from "../helpers/chaos/agent-kill-loop";
+import { runWebKillLoop } from "../helpers/chaos/web-kill-loop";
+import { runBusyLockScenario } from "../helpers/chaos/busy-lock";
 
 const KILLS = envInt("CHAOS_KILLS", 50);
 const MONITORS = envInt("CHAOS_MONITORS", 200);

@@ -1,9 +1,12 @@
 // Crash safety, short version (the long one is tests/chaos/crash-loop.chaos.ts, `npm run test:chaos`):
 // the agent SIGKILLed at random points, the web process SIGKILLed during maintainers' writes, and
 // another process holding SQLite's write lock. The scenarios and their invariants live in
-// tests/helpers/crash-chaos.ts; CHAOS_SEED repeats a run.
+// tests/helpers/chaos/; CHAOS_SEED repeats a run.
 import { describe, expect, it } from "vitest";
-import { chaosSeed, runAgentKillLoop, runBusyLockScenario, runWebKillLoop } from "../helpers/crash-chaos";
+import { chaosSeed } from "../helpers/chaos/common";
+import { runAgentKillLoop } from "../helpers/chaos/agent-kill-loop";
+import { runWebKillLoop } from "../helpers/chaos/web-kill-loop";
+import { runBusyLockScenario } from "../helpers/chaos/busy-lock";
 
 describe("crash safety (short)", () => {
   it("agent: 5 SIGKILLs at random points, 40 monitors, flapping targets and a slow webhook receiver", async () => {
