@@ -35,7 +35,12 @@ export function checkExpectations(
   }
   const needsBody = expect.body_contains || expect.body_not_contains || expect.body_regex || expect.json?.length;
   if (!needsBody) return null;
-  if (!body.validUtf8) return "body is not valid UTF-8";
+  if (!body.validUtf8) {
+    // The probe asks for no compression; a server that compresses anyway sends bytes, not text.
+    const encoding = header("content-encoding");
+    if (encoding && !/^\s*identity\s*$/i.test(encoding)) return `body is ${encoding}-encoded although no compression was asked for, so it cannot be checked as text`;
+    return "body is not valid UTF-8";
+  }
   const cut = body.truncated ? " (within the first max_body_bytes)" : "";
   if (expect.body_contains && !body.text.includes(expect.body_contains)) return `body does not contain ${JSON.stringify(expect.body_contains)}${cut}`;
   if (expect.body_not_contains && body.text.includes(expect.body_not_contains)) return `body contains ${JSON.stringify(expect.body_not_contains)}`;
