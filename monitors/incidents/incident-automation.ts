@@ -29,7 +29,7 @@ export interface AutomationReport {
 }
 
 /** One pass handles at most this many changes, so a storm is cut into slices the event loop can breathe between. */
-export const DEFAULT_BATCH = 100;
+export const DEFAULT_BATCH = 25;
 
 /**
  * Turns confirmed state changes into incidents. A pass claims a slice of changes and acts on all

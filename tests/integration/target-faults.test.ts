@@ -312,7 +312,10 @@ describe("target faults on loopback, with the real agent process", () => {
     // covers two full rounds of every hung monitor. Confirmation stays at its default (2 failures), so the
     // 1,000 outages are confirmed, and go through incident automation, during the run, as they would for real.
     const holes = Array.from({ length: 1000 }, (_, i) => ({ slug: `hole-${i}`, name: `Hole ${i}`, kind: "http", url: `http://127.0.0.1:${hole.port}/`, interval: "10s", timeout: "3s" }));
-    const canaries = Array.from({ length: 5 }, (_, i) => `bh-canary-${i}`);
+    // Twenty canaries give about 500 checks, so p99 is the fifth latest and not one unlucky slot
+    // (the confirmation of 1,000 outages writes for a few tens of milliseconds, and the canaries
+    // whose slot falls right then start that much late).
+    const canaries = Array.from({ length: 20 }, (_, i) => `bh-canary-${i}`);
     const config = writeConfig(t.dir, [...holes, ...canaries.map((slug) => ({ slug, name: slug, kind: "http", url: `http://127.0.0.1:${ok.port}/`, ...CANARY }))], "black-hole.yaml");
 
     // Connections the black hole holds open, sampled: the hung checks in flight at once.
