@@ -11,22 +11,8 @@ import { stringify } from "yaml";
 import { freshDb, median, quantile, round, WORK_DIR } from "./util";
 import { httpLoad, type LoadResult } from "./http-load";
 import { startWeb } from "../tests/helpers/web-process";
+import { DELAY_MS, startDelayServer } from "./delay-server";
 import { AGENT_BUNDLE, AGENT_NODE_FLAGS, buildAgentIfNeeded } from "../scripts/build-agent.mjs";
-
-const DELAY_MS = 50;
-// Answers after exactly 50 ms (sleeps most of it, then spins), in its own process.
-const DELAY_SERVER = `
-const http = require("node:http");
-const s = http.createServer((req, res) => {
-  const t0 = process.hrtime.bigint();
-  setTimeout(() => {
-    while (Number(process.hrtime.bigint() - t0) / 1e6 < ${DELAY_MS}) {}
-    res.end("ok");
-  }, ${DELAY_MS - 8});
-});
-s.keepAliveTimeout = 1000;
-s.listen(0, "127.0.0.1", () => process.stdout.write(String(s.address().port) + "\\n"));
-`;
 
 // A bare Node client in its own process, polling the same target on fresh connections during the
 // load: what any client on this machine measures, so the agent's own share of the error shows.
@@ -89,11 +75,11 @@ export async function loadUnderProbing(o: LoadUnderProbingOptions): Promise<Load
   const log = o.log ?? (() => {});
   const interval = o.intervalSeconds ?? 5;
   const children: ChildProcess[] = [];
-  const target = spawn(process.execPath, ["-e", DELAY_SERVER], { stdio: ["ignore", "pipe", "inherit"] });
-  children.push(target);
+  const target = await startDelayServer();
+  children.push(target.child);
   let web: Awaited<ReturnType<typeof startWeb>> | null = null;
   try {
-    const port = await new Promise<number>((resolve) => target.stdout!.once("data", (d) => resolve(Number(String(d).trim()))));
+    const port = target.port;
     const { db, url } = await freshDb(o.name ?? "load");
     const config = join(WORK_DIR, `${o.name ?? "load"}.yaml`);
     writeFileSync(

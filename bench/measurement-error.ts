@@ -2,31 +2,11 @@
  * Measurement error: the http probe's total time against a loopback server that answers
  * after exactly 50 ms, idle and while the web process serves the status page under load.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { get } from "node:http";
 import { runProbe } from "../monitors/probes/run-probe";
 import { parseConfig } from "../monitors/config/load";
 import { median, quantile, round } from "./util";
-
-const DELAY_MS = 50;
-// Sleeps most of the delay, then spins to the exact moment: setTimeout alone fires a few ms late.
-const DELAY_SERVER = `
-const http = require("node:http");
-const s = http.createServer((req, res) => {
-  const t0 = process.hrtime.bigint();
-  setTimeout(() => {
-    while (Number(process.hrtime.bigint() - t0) / 1e6 < ${DELAY_MS}) {}
-    res.end("ok");
-  }, ${DELAY_MS - 8});
-});
-s.listen(0, "127.0.0.1", () => process.stdout.write(String(s.address().port) + "\\n"));
-`;
-
-async function startDelayServer(): Promise<{ port: number; child: ChildProcess }> {
-  const child = spawn(process.execPath, ["-e", DELAY_SERVER], { stdio: ["ignore", "pipe", "inherit"] });
-  const port = await new Promise<number>((resolve) => child.stdout!.once("data", (d) => resolve(Number(String(d).trim()))));
-  return { port, child };
-}
+import { DELAY_MS, startDelayServer } from "./delay-server";
 
 /** A bare Node request on a fresh connection: what any client measures for the same round trip. */
 function referenceRequest(port: number): Promise<number> {
