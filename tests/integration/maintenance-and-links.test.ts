@@ -2,8 +2,7 @@
 // maintainer makes), the acknowledge link from a notification, and the subscriber's double opt-in
 // and one-click unsubscribe with a real SMTP server.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
+import { startSmtpCapture } from "../helpers/smtp-capture";
 import { createTempDb, type TempDb } from "../helpers/temp-db";
 import { fetchUntil, startWeb } from "../helpers/web-process";
 import { hashPassword } from "../../monitors/auth/password";
@@ -14,14 +13,9 @@ import { monitorsUnderMaintenance } from "../../monitors/queries/maintenance";
 
 let t: TempDb;
 let web: Awaited<ReturnType<typeof startWeb>>;
-let smtp: SMTPServer;
-const mails: string[] = [];
+let smtp: Awaited<ReturnType<typeof startSmtpCapture>>;
 let session = "";
 let monitorId = 0;
-
-function readable(raw: string): string {
-  return raw.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
-}
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}) {
   const r = await fetch(`${web.url}${path}`, {
@@ -42,32 +36,18 @@ async function post(path: string, body: unknown, headers: Record<string, string>
 
 beforeAll(async () => {
   t = await createTempDb();
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onData(stream, _s, cb) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
-        mails.push(readable(Buffer.concat(chunks).toString("utf8")));
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => smtp.listen(0, "127.0.0.1", r));
-  const smtpPort = (smtp.server.address() as AddressInfo).port;
+  smtp = await startSmtpCapture();
   const m = await t.db.monitor.create({ data: { slug: "registry-api", name: "Registry API", kind: "http", config: {}, intervalSec: 60, timeoutMs: 5000, phaseMs: 0 } });
   monitorId = m.id;
   const user = await t.db.user.create({ data: { email: "ops@example.com", role: "responder", passwordHash: await hashPassword("a long enough password") } });
   session = (await createSession(t.db, user.id)).token;
-  web = await startWeb(t.url, { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, SMTP_FROM: "Status <status@example.com>" });
-  // Links in mails point at the site the web process believes it is.
+  web = await startWeb(t.url, { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, SMTP_FROM: "Status <status@example.com>" });
+  // Links in smtp.mails point at the site the web process believes it is.
   process.env.PUBLIC_URL = web.url;
 });
 afterAll(async () => {
   await web?.stop();
-  await new Promise<void>((r) => smtp.close(() => r()));
+  await smtp.close();
   await t?.cleanup();
 });
 
@@ -162,7 +142,7 @@ describe("acknowledge link", () => {
 
 describe("email subscribers", () => {
   it("double opt-in: a confirmation mail, a page that does nothing on GET, confirmation on POST", async () => {
-    mails.length = 0;
+    smtp.mails.length = 0;
     const bad = await post("/api/subscribe", { email: "not-an-address" });
     expect(bad.status).toBe(400);
     expect(bad.json.errors).toEqual({ email: "not an email address" });
@@ -172,10 +152,10 @@ describe("email subscribers", () => {
     const ok = await post("/api/subscribe", { email: "Reader@Example.com", monitors: ["registry-api"] });
     expect(ok.status, JSON.stringify(ok.json)).toBe(200);
     const until = Date.now() + 5000;
-    while (!mails.length && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
-    expect(mails).toHaveLength(1);
-    expect(mails[0]).toMatch(/^To: reader@example\.com/m);
-    const link = /(http:\/\/127\.0\.0\.1:\d+\/subscribe\/confirm\/[A-Za-z0-9_-]+)/.exec(mails[0])![1];
+    while (!smtp.mails.length && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(smtp.mails).toHaveLength(1);
+    expect(smtp.mails[0]).toMatch(/^To: reader@example\.com/m);
+    const link = /(http:\/\/127\.0\.0\.1:\d+\/subscribe\/confirm\/[A-Za-z0-9_-]+)/.exec(smtp.mails[0])![1];
     const page = await (await fetch(link)).text();
     expect(page).toContain("Confirm your subscription");
     expect((await t.db.subscriber.findUniqueOrThrow({ where: { email: "reader@example.com" } })).confirmedAt).toBeNull();
@@ -188,7 +168,7 @@ describe("email subscribers", () => {
     const again = await post("/api/subscribe", { email: "reader@example.com" });
     expect(again.json).toEqual(ok.json);
     await new Promise((r) => setTimeout(r, 300));
-    expect(mails).toHaveLength(1);
+    expect(smtp.mails).toHaveLength(1);
     // A used confirmation link is spent.
     expect((await fetch(`${link}/submit`, { method: "POST", redirect: "manual" })).headers.get("location")).toBe("/subscribe/result?r=invalid");
   });

@@ -16,32 +16,10 @@ import { parseConfig } from "../../monitors/config/load";
 import { syncConfig } from "../../monitors/config/sync";
 import { incidentEvent, maintenanceEvent } from "../../monitors/notify/event-builders";
 import { emailMessage } from "../../monitors/notify/email";
+import { MARKDOWN_XSS_PAYLOADS } from "../helpers/xss-payloads";
 
-// The renderer-level corpus of tests/unit/markdown.test.ts (OWASP cheat sheet, markdown-it's own tests)…
-const UNIT_PAYLOADS = [
-  "<script>alert(1)</script>",
-  "<img src=x onerror=alert(1)>",
-  "[click](javascript:alert(1))",
-  "[click](JaVaScRiPt:alert(1))",
-  "[click](  javascript:alert(1))",
-  "[click](javascript&#58;alert(1))",
-  "[click](vbscript:msgbox(1))",
-  "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
-  "![x](javascript:alert(1))",
-  '![x" onerror="alert(1)](https://example.com/a.png)',
-  '<a href="javascript:alert(1)">x</a>',
-  '<iframe src="https://evil.test"></iframe>',
-  "<svg onload=alert(1)>",
-  "<details open ontoggle=alert(1)>",
-  '[x](https://ok.test" onmouseover="alert(1))',
-  "<style>body{display:none}</style>",
-  "<form action=https://evil.test><input type=submit></form>",
-  "<<script>script>alert(1)<</script>/script>",
-  "[a](//evil.test)",
-  "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
-  "`<script>` in code is fine: <script>",
-  '<object data="javascript:alert(1)">',
-];
+// The renderer-level corpus (tests/helpers/xss-payloads.ts, also used by tests/unit/markdown.test.ts)…
+const UNIT_PAYLOADS = MARKDOWN_XSS_PAYLOADS;
 
 // …and more: obfuscated schemes, entities in link targets, autolinks, reference links, nested
 // contexts, and payloads that set window.__xss, so the browser can tell whether any ran.

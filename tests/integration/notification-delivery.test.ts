@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { AddressInfo } from "node:net";
-import { SMTPServer } from "smtp-server";
 import { startHttp } from "../helpers/loopback";
+import { startSmtpCapture } from "../helpers/smtp-capture";
 import { createTempDb, type TempDb } from "../helpers/temp-db";
 import { OutboxWorker } from "../../monitors/notify/outbox-worker";
 import { channelDeliverer } from "../../monitors/notify/deliver";
@@ -12,14 +11,7 @@ import { incidentEvent } from "../../monitors/notify/event-builders";
 const SECRET = "s".repeat(32);
 const FAST = { baseDelayMs: 50, maxDelayMs: 200, maxAttempts: 4 };
 let t: TempDb;
-let smtp: SMTPServer;
-let smtpPort = 0;
-const mails: string[] = [];
-
-/** Decodes the quoted-printable soft breaks and escapes nodemailer uses, enough to read a message. */
-function readable(raw: string): string {
-  return raw.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
-}
+let smtp: Awaited<ReturnType<typeof startSmtpCapture>>;
 
 async function queueIncident(body: string, opts: { title?: string } = {}) {
   const monitor = await t.db.monitor.upsert({ where: { slug: "api" }, create: { slug: "api", name: "Registry API", kind: "http", config: {}, intervalSec: 60, timeoutMs: 5000, phaseMs: 0 }, update: {} });
@@ -35,24 +27,10 @@ async function queueIncident(body: string, opts: { title?: string } = {}) {
 
 beforeAll(async () => {
   t = await createTempDb();
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    logger: false,
-    onData(stream, _session, cb) {
-      const chunks: Buffer[] = [];
-      stream.on("data", (c: Buffer) => chunks.push(c));
-      stream.on("end", () => {
-        mails.push(Buffer.concat(chunks).toString("utf8"));
-        cb();
-      });
-    },
-  });
-  await new Promise<void>((r) => smtp.listen(0, "127.0.0.1", r));
-  smtpPort = (smtp.server.address() as AddressInfo).port;
+  smtp = await startSmtpCapture();
 });
 afterAll(async () => {
-  await new Promise<void>((r) => smtp.close(() => r()));
+  await smtp.close();
   await t?.cleanup();
 });
 
@@ -135,16 +113,15 @@ describe("outbox delivery", () => {
     await t.db.notificationChannel.create({ data: { name: "mail", kind: "email", config: { to: ["oncall@example.com"] } } });
     await t.db.subscriber.create({ data: { email: "reader@example.com", confirmedAt: new Date(), unsubscribeTokenHash: "x1" } });
     await t.db.subscriber.create({ data: { email: "unconfirmed@example.com", unsubscribeTokenHash: "x2" } });
-    mails.length = 0;
+    smtp.mails.length = 0;
     await queueIncident("Investigating. <script>alert(1)</script> [x](javascript:alert(1)) <img src=x onerror=alert(1)>");
-    const env = { SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, SMTP_FROM: "Status <status@example.com>" };
+    const env = { SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, SMTP_FROM: "Status <status@example.com>" };
     const worker = new OutboxWorker(t.db, { deliver: channelDeliverer(env), retry: FAST });
     await worker.runOnce();
-    expect(mails).toHaveLength(2);
+    expect(smtp.mails).toHaveLength(2);
     const toOf = (m: string) => /^To: (.*)$/m.exec(m)?.[1];
-    expect(mails.map(toOf).sort()).toEqual(["oncall@example.com", "reader@example.com"]);
-    for (const raw of mails) {
-      const m = readable(raw);
+    expect(smtp.mails.map(toOf).sort()).toEqual(["oncall@example.com", "reader@example.com"]);
+    for (const m of smtp.mails) {
       expect(m).toMatch(/Content-Type: text\/plain/);
       expect(m).toMatch(/Content-Type: text\/html/);
       // Plain text may say <script> literally; the HTML part must not contain it as markup.
@@ -154,10 +131,10 @@ describe("outbox delivery", () => {
       expect(html).not.toMatch(/href="javascript:/i);
       expect(html).toContain("&lt;script&gt;");
     }
-    const subscriberMail = readable(mails.find((m) => toOf(m) === "reader@example.com")!);
+    const subscriberMail = smtp.mails.find((m) => toOf(m) === "reader@example.com")!;
     expect(subscriberMail).toMatch(/List-Unsubscribe:\s+<https:\/\/status\.example\/api\/unsubscribe\/\d+\.[A-Za-z0-9_-]+>/);
     expect(subscriberMail).toMatch(/List-Unsubscribe-Post: List-Unsubscribe=One-Click/);
     // Never the subscribers' addresses in a channel's mail.
-    expect(readable(mails.find((m) => toOf(m) === "oncall@example.com")!)).not.toContain("reader@example.com");
+    expect(smtp.mails.find((m) => toOf(m) === "oncall@example.com")!).not.toContain("reader@example.com");
   });
 });
