@@ -17,9 +17,9 @@ export function writeConfig(dir: string, monitors: Array<Record<string, unknown>
   return file;
 }
 
-/** Runs the real agent entry point (monitors/agent.ts) as its own process. */
-export function startAgent(databaseUrl: string, configFile: string, extraEnv: Record<string, string> = {}): AgentProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "monitors/agent.ts"], {
+/** Spawns an agent command (Node arguments) against a database and config, and watches its output. */
+export function spawnAgent(nodeArgs: string[], databaseUrl: string, configFile: string, extraEnv: Record<string, string> = {}, pollMs = 50): AgentProcess {
+  const child = spawn(process.execPath, nodeArgs, {
     env: { ...process.env, DATABASE_URL: databaseUrl, MONITORS_CONFIG: configFile, CONFIG_WATCH: "0", ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -36,8 +36,13 @@ export function startAgent(databaseUrl: string, configFile: string, extraEnv: Re
       while (!pattern.test(out)) {
         if (Date.now() > until) throw new Error(`agent did not print ${pattern} within ${timeoutMs} ms; output:\n${out}`);
         if (child.exitCode !== null) throw new Error(`agent exited (${child.exitCode}) before printing ${pattern}; output:\n${out}`);
-        await new Promise((r) => setTimeout(r, 50));
+        await new Promise((r) => setTimeout(r, pollMs));
       }
     },
   };
+}
+
+/** Runs the real agent entry point (monitors/agent.ts) as its own process. */
+export function startAgent(databaseUrl: string, configFile: string, extraEnv: Record<string, string> = {}): AgentProcess {
+  return spawnAgent(["--import", "tsx", "monitors/agent.ts"], databaseUrl, configFile, extraEnv);
 }

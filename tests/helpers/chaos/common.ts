@@ -1,8 +1,7 @@
 // Shared pieces of the crash-safety scenarios: seeded randomness, environment knobs, and the
 // agent started the way `npm run agent` runs it.
-import { spawn } from "node:child_process";
 import { type TempDb } from "../temp-db";
-import type { AgentProcess } from "../agent-process";
+import { spawnAgent, type AgentProcess } from "../agent-process";
 import { AGENT_BUNDLE, AGENT_NODE_FLAGS, buildAgentIfNeeded } from "../../../scripts/build-agent.mjs";
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -60,27 +59,7 @@ export async function startBundledAgent(databaseUrl: string, configFile: string,
   // Once per test file: the global setup built it; this only covers running a file on its own.
   if (!bundleChecked) await buildAgentIfNeeded();
   bundleChecked = true;
-  const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, AGENT_BUNDLE], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, MONITORS_CONFIG: configFile, CONFIG_WATCH: "0", ...extraEnv },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  const exited = new Promise<number | null>((r) => child.on("exit", (code) => r(code)));
-  return {
-    child,
-    output: () => out,
-    exited,
-    waitFor: async (pattern, timeoutMs = 20_000) => {
-      const until = Date.now() + timeoutMs;
-      while (!pattern.test(out)) {
-        if (Date.now() > until) throw new Error(`agent did not print ${pattern} within ${timeoutMs} ms; output:\n${out}`);
-        if (child.exitCode !== null) throw new Error(`agent exited (${child.exitCode}) before printing ${pattern}; output:\n${out}`);
-        await sleep(20);
-      }
-    },
-  };
+  return spawnAgent([...AGENT_NODE_FLAGS, AGENT_BUNDLE], databaseUrl, configFile, extraEnv, 20);
 }
 
 // ---------------------------------------------------------------------------------------------
