@@ -3,6 +3,7 @@ import { Prisma } from "@prisma/client";
 import { defineCommand, FieldError } from "./admin-command";
 import { id, slugList } from "./form-fields";
 import { audit } from "../auth/audit";
+import { monitorIdsBySlug } from "./monitor-slugs";
 import { CHANNEL_KINDS, parseChannelConfig } from "../notify/channel-config";
 import { EVENT_TYPES } from "../notify/notification-event";
 
@@ -32,9 +33,7 @@ export const createChannel = defineCommand({
       throw new FieldError(field.split(".")[0], message);
     }
     const { kind: _kind, ...config } = parsed.config;
-    const known = await db.monitor.findMany({ where: { slug: { in: input.monitors } }, select: { slug: true } });
-    const unknown = input.monitors.filter((s) => !known.some((k) => k.slug === s));
-    if (unknown.length) throw new FieldError("monitors", `unknown monitor: ${unknown.join(", ")}`);
+    await monitorIdsBySlug(db, input.monitors);
     try {
       await db.$transaction(async (tx) => {
         const c = await tx.notificationChannel.create({ data: { name: input.name, kind: input.kind, config, events: input.events, monitors: input.monitors, onCall: input.onCall } });

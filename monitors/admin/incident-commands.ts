@@ -3,6 +3,7 @@ import { defineCommand, FieldError, type Tx } from "./admin-command";
 import { id, markdownBody, optionalInstant, title } from "./form-fields";
 import { IMPACTS, INCIDENT_STATUSES, lifecycleProblem, postmortemProblem, worstImpact } from "../incidents/incident-lifecycle";
 import { audit } from "../auth/audit";
+import { monitorIdsBySlug } from "./monitor-slugs";
 import { enqueueEvent } from "../notify/enqueue-event";
 import { incidentEvent } from "../notify/event-builders";
 
@@ -14,10 +15,7 @@ const monitorImpacts = z.record(z.string().regex(/^[a-z0-9-]{1,64}$/, "unknown m
 async function resolveMonitors(tx: Tx, impacts: Record<string, string>): Promise<Array<{ monitorId: number; impact: string }>> {
   const wanted = Object.entries(impacts).filter(([, i]) => i !== "none");
   if (!wanted.length) return [];
-  const rows = await tx.monitor.findMany({ where: { slug: { in: wanted.map(([s]) => s) } }, select: { id: true, slug: true } });
-  const bySlug = new Map(rows.map((r) => [r.slug, r.id]));
-  const unknown = wanted.filter(([s]) => !bySlug.has(s)).map(([s]) => s);
-  if (unknown.length) throw new FieldError("monitors", `unknown monitor: ${unknown.join(", ")}`);
+  const bySlug = await monitorIdsBySlug(tx, wanted.map(([s]) => s));
   return wanted.map(([s, i]) => ({ monitorId: bySlug.get(s)!, impact: i }));
 }
 

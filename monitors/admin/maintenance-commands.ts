@@ -2,6 +2,7 @@ import { z } from "zod";
 import { defineCommand, FieldError, type Tx } from "./admin-command";
 import { id, optionalInstant, slugList, title } from "./form-fields";
 import { audit } from "../auth/audit";
+import { monitorIdsBySlug } from "./monitor-slugs";
 import { enqueueEvent } from "../notify/enqueue-event";
 import { maintenanceEvent } from "../notify/event-builders";
 import { minimumGapMinutes, parseRecurrence } from "../maintenance/recurrence";
@@ -12,10 +13,7 @@ const FAR_FUTURE = new Date(Date.UTC(9999, 0, 1));
 
 async function monitorIds(tx: Tx, slugs: string[]): Promise<number[]> {
   if (!slugs.length) throw new FieldError("monitors", "pick at least one monitor");
-  const rows = await tx.monitor.findMany({ where: { slug: { in: slugs } }, select: { id: true, slug: true } });
-  const unknown = slugs.filter((s) => !rows.some((r) => r.slug === s));
-  if (unknown.length) throw new FieldError("monitors", `unknown monitor: ${unknown.join(", ")}`);
-  return rows.map((r) => r.id);
+  return [...(await monitorIdsBySlug(tx, slugs)).values()];
 }
 
 export const scheduleMaintenance = defineCommand({
