@@ -1,3 +1,4 @@
+import { truncate } from "./truncate";
 import type { DiscordConfig } from "./channel-config";
 import { postJson, type PostOptions } from "./http-post";
 import { eventHeadline, type NotificationEvent } from "./notification-event";
@@ -30,14 +31,6 @@ interface EmbedField {
   inline?: boolean;
 }
 
-/** Cuts to `max` UTF-16 units with an ellipsis, never inside a surrogate pair. */
-function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  if (max <= 1) return "";
-  let cut = text.slice(0, max - 1);
-  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
-  return `${cut}…`;
-}
 
 /** Discord's timestamp markup shows the time in each reader's own zone. */
 function discordTime(iso: string): string {

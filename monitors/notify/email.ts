@@ -1,3 +1,4 @@
+import { truncate } from "./truncate";
 import nodemailer, { type NodemailerError, type SMTPTransportOptions, type Transporter } from "nodemailer";
 import { DeliveryError } from "./delivery-error";
 import { markdownToText, renderMarkdown } from "../queries/markdown";
@@ -22,7 +23,7 @@ export interface EmailMessage {
 const SUBJECT_MAX = 200;
 export const DEFAULT_FROM = "OpenRegistry status <status@localhost>";
 
-function escapeHtml(s: string): string {
+export function escapeHtml(s: string): string {
   return s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&#39;");
 }
 
@@ -31,12 +32,6 @@ function oneLine(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").replace(/\s+/g, " ").trim();
 }
 
-function truncate(s: string, max: number): string {
-  if (s.length <= max) return s;
-  let cut = s.slice(0, max - 1);
-  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
-  return `${cut}…`;
-}
 
 /** Only http(s) URLs become links or headers; anything else is left out. */
 function safeLink(url: string | undefined): string | undefined {

@@ -1,3 +1,4 @@
+import { truncate } from "./truncate";
 import type { SlackConfig } from "./channel-config";
 import { postJson, type PostOptions } from "./http-post";
 import { markdownToText } from "../queries/markdown";
@@ -20,14 +21,10 @@ export function escapeSlack(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
-/** Cuts to `max` UTF-16 units with an ellipsis, never inside a surrogate pair or an escape entity. */
-function truncate(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let cut = text.slice(0, max - 1);
-  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
+/** Cuts like truncate, and never inside an escape entity. */
+function truncateEscaped(text: string, max: number): string {
   // After escapeSlack every "&" starts an entity, so a trailing "&" without ";" is half of one.
-  cut = cut.replace(/&[a-z]*$/, "");
-  return `${cut}…`;
+  return text.length <= max ? text : truncate(text, max).replace(/&[a-z]*…$/, "…");
 }
 
 /** A date Slack shows in each reader's time zone, with the UTC ISO time as fallback text. */
@@ -38,7 +35,7 @@ function slackDate(iso: string): string {
 }
 
 function field(label: string, value: string) {
-  return { type: "mrkdwn", text: truncate(`*${label}*\n${value}`, FIELD_MAX) };
+  return { type: "mrkdwn", text: truncateEscaped(`*${label}*\n${value}`, FIELD_MAX) };
 }
 
 function safeLink(url: string | undefined): string | undefined {
@@ -49,7 +46,7 @@ export function slackMessage(event: NotificationEvent): object {
   const headline = eventHeadline(event);
   const incident = event.incident;
   const maintenance = event.maintenance;
-  const blocks: object[] = [{ type: "header", text: { type: "plain_text", text: truncate(headline, HEADER_MAX), emoji: false } }];
+  const blocks: object[] = [{ type: "header", text: { type: "plain_text", text: truncateEscaped(headline, HEADER_MAX), emoji: false } }];
 
   const fields: object[] = [];
   if (incident) {
@@ -66,12 +63,12 @@ export function slackMessage(event: NotificationEvent): object {
 
   const body = incident?.update?.body ?? maintenance?.body ?? "";
   const bodyText = markdownToText(body);
-  if (bodyText) blocks.push({ type: "section", text: { type: "mrkdwn", text: truncate(escapeSlack(bodyText), SECTION_MAX) } });
+  if (bodyText) blocks.push({ type: "section", text: { type: "mrkdwn", text: truncateEscaped(escapeSlack(bodyText), SECTION_MAX) } });
 
   const monitors = (incident ?? maintenance)?.monitors ?? [];
   if (monitors.length > 0) {
     const names = monitors.map((m) => m.name).join(", ");
-    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: truncate(`Affected: ${escapeSlack(names)}`, FIELD_MAX) }] });
+    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: truncateEscaped(`Affected: ${escapeSlack(names)}`, FIELD_MAX) }] });
   }
 
   const buttons: object[] = [];
@@ -85,7 +82,7 @@ export function slackMessage(event: NotificationEvent): object {
 
   return {
     // Shown in notifications and by clients that cannot render blocks; also mrkdwn.
-    text: truncate(escapeSlack(headline), SECTION_MAX),
+    text: truncateEscaped(escapeSlack(headline), SECTION_MAX),
     blocks,
     // Links in a maintainer's text should not pull previews into the channel.
     unfurl_links: false,

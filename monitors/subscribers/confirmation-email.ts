@@ -1,8 +1,4 @@
-import type { EmailMessage } from "../notify/email";
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]!);
-}
+import { escapeHtml, type EmailMessage } from "../notify/email";
 
 /** The double opt-in mail: one link, no tracking, nothing else. */
 export function confirmationEmail(site: { name: string }, to: string, from: string, confirmUrl: string): EmailMessage {
