@@ -1,6 +1,6 @@
 import type { Db } from "../store/client";
 import type { Env } from "../config/secrets";
-import { tokenHash } from "../auth/session-token";
+import { TOKEN_SHAPE, tokenHash } from "../auth/session-token";
 import { audit } from "../auth/audit";
 import { acknowledgeIncident } from "./incident-commands";
 import { FieldError } from "./admin-command";
@@ -11,11 +11,9 @@ export type AckLinkState =
   | { state: "used"; incidentId: number; title: string; usedAt: Date }
   | { state: "ready"; incidentId: number; title: string; status: string; acknowledged: boolean; resolved: boolean };
 
-const TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
-
 /** What the acknowledge link in a notification would do, without doing it (GET must not change anything: chat apps and mail scanners open links). */
 export async function ackLinkState(db: Db, token: string, now = new Date()): Promise<AckLinkState> {
-  if (!TOKEN.test(token)) return { state: "invalid" };
+  if (!TOKEN_SHAPE.test(token)) return { state: "invalid" };
   const row = await db.actionToken.findUnique({ where: { tokenHash: tokenHash(token) } });
   if (!row || row.purpose !== "incident.ack" || row.incidentId === null) return { state: "invalid" };
   const inc = await db.incident.findUnique({ where: { id: row.incidentId }, select: { id: true, title: true, status: true, acknowledgedAt: true, resolvedAt: true } });
@@ -27,7 +25,7 @@ export async function ackLinkState(db: Db, token: string, now = new Date()): Pro
 
 /** Uses the link once: marks the token used and acknowledges, in one transaction. */
 export async function useAckLink(db: Db, token: string, now = new Date(), env?: Env): Promise<{ ok: boolean; message: string }> {
-  if (!TOKEN.test(token)) return { ok: false, message: "This link is not valid." };
+  if (!TOKEN_SHAPE.test(token)) return { ok: false, message: "This link is not valid." };
   const hash = tokenHash(token);
   return db.$transaction(async (tx) => {
     const row = await tx.actionToken.findUnique({ where: { tokenHash: hash } });

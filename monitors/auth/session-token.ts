@@ -12,3 +12,6 @@ export function newToken(): string {
 export function tokenHash(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
 }
+
+/** What a token from a link can look like; anything else is refused before the database is asked. */
+export const TOKEN_SHAPE = /^[A-Za-z0-9_-]{20,100}$/;

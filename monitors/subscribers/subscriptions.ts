@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { Db } from "../store/client";
 import type { Env } from "../config/secrets";
-import { newToken, tokenHash } from "../auth/session-token";
+import { newToken, tokenHash, TOKEN_SHAPE } from "../auth/session-token";
+import { normaliseEmail } from "../auth/login";
 import { appSecret, deriveToken, tokenMatches } from "../auth/app-secret";
 import { hit } from "../auth/rate-limit";
 
@@ -13,7 +14,7 @@ export const subscribeInput = z.object({
   monitors: z.array(z.string().regex(/^[a-z0-9-]{1,64}$/, "unknown component")).max(500).default([]),
 });
 
-export type SubscribeResult = { ok: true; confirmUrl: string | null } | { ok: false; field: string; error: string };
+export type SubscribeResult = { ok: true; email: string; confirmUrl: string | null } | { ok: false; field: string; error: string };
 
 /**
  * Double opt-in, step one. Whatever the address's state, the answer is the same ("check your
@@ -26,7 +27,7 @@ export async function requestSubscription(db: Db, raw: unknown, ip: string, site
     const issue = parsed.error.issues[0];
     return { ok: false, field: String(issue.path[0] ?? "email"), error: issue.message };
   }
-  const email = parsed.data.email.trim().toLowerCase();
+  const email = normaliseEmail(parsed.data.email);
   const known = await db.monitor.findMany({ where: { slug: { in: parsed.data.monitors }, isPublic: true, archivedAt: null }, select: { slug: true } });
   const unknown = parsed.data.monitors.filter((s) => !known.some((k) => k.slug === s));
   if (unknown.length) return { ok: false, field: "monitors", error: `unknown component: ${unknown.join(", ")}` };
@@ -36,11 +37,11 @@ export async function requestSubscription(db: Db, raw: unknown, ip: string, site
   const existing = await db.subscriber.findUnique({ where: { email } });
   if (existing?.confirmedAt) {
     // Already subscribed: keep the choice they confirmed; changing it needs the link in their mail.
-    return { ok: true, confirmUrl: null };
+    return { ok: true, email, confirmUrl: null };
   }
   // One confirmation mail per address per 10 minutes, so the form cannot flood someone's inbox.
   const perEmail = await hit(db, `subscribe-email:${email}`, { limit: 1, windowMs: 600_000, now });
-  if (!perEmail.allowed) return { ok: true, confirmUrl: null };
+  if (!perEmail.allowed) return { ok: true, email, confirmUrl: null };
   const token = newToken();
   const data = { monitors: parsed.data.monitors, confirmTokenHash: tokenHash(token), createdAt: now };
   await db.$transaction(async (tx) => {
@@ -50,11 +51,11 @@ export async function requestSubscription(db: Db, raw: unknown, ip: string, site
     const secret = await appSecret(tx, env);
     await tx.subscriber.update({ where: { id: s.id }, data: { unsubscribeTokenHash: tokenHash(deriveToken(secret, "unsubscribe", s.id)) } });
   });
-  return { ok: true, confirmUrl: `${siteUrl}/subscribe/confirm/${token}` };
+  return { ok: true, email, confirmUrl: `${siteUrl}/subscribe/confirm/${token}` };
 }
 
 export async function confirmSubscription(db: Db, token: string, now = new Date()): Promise<{ ok: boolean; message: string }> {
-  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return { ok: false, message: "This link is not valid." };
+  if (!TOKEN_SHAPE.test(token)) return { ok: false, message: "This link is not valid." };
   const s = await db.subscriber.findFirst({ where: { confirmTokenHash: tokenHash(token) } });
   if (!s) return { ok: false, message: "This link is not valid or was already used." };
   if (now.getTime() - s.createdAt.getTime() > CONFIRM_TTL_MS) {

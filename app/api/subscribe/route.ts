@@ -29,9 +29,8 @@ export async function POST(req: Request) {
   const r = await withBusyRetry(() => requestSubscription(db, body, clientIp(req.headers), publicBaseUrl(req.headers)));
   if (!r.ok) return json(400, { errors: { [r.field]: r.error } });
   if (r.confirmUrl) {
-    const to = (body as { email: string }).email.trim().toLowerCase();
     try {
-      await sendEmail(smtp, confirmationEmail(siteInfo(), to, emailFrom(), r.confirmUrl));
+      await sendEmail(smtp, confirmationEmail(siteInfo(), r.email, emailFrom(), r.confirmUrl));
     } catch (e) {
       console.error(`subscribe: the confirmation mail could not be sent: ${(e as Error).message}`);
       return json(502, { errors: { form: "the confirmation email could not be sent; try again later" } });
