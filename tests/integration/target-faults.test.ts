@@ -1,6 +1,7 @@
 // Every target fault of the "Reliability and security" issue, on loopback, against the real agent
 // process (its memory is measured on its own) and one temp database. Healthy canary monitors run
 // next to the faults, and must keep their schedule: no missing slot, lateness p99 under 50 ms.
+import { quantile } from "../../bench/util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -90,11 +91,6 @@ async function rowsBySlug(slugs: string[]) {
   const out = new Map<string, typeof rows>(slugs.map((s) => [s, []]));
   for (const r of rows) out.get(r.monitor.slug)?.push(r);
   return out;
-}
-
-function quantile(values: number[], q: number): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.max(0, Math.ceil(q * s.length) - 1)] ?? NaN;
 }
 
 const cpuLine = (run: Run) =>

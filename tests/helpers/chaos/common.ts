@@ -31,12 +31,8 @@ export function chaosSeed(): number {
 export type Log = (line: string) => void;
 export const defaultLog: Log = (line) => console.log(`[chaos] ${line}`);
 
-/** Nearest-rank percentile. */
-export function percentile(values: number[], q: number): number {
-  if (!values.length) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))];
-}
+/** Nearest-rank percentile, the same as the benchmarks use. */
+export { quantile as percentile } from "../../../bench/util";
 
 export const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
