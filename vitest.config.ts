@@ -2,6 +2,22 @@ import { defineConfig } from "vitest/config";
 
 // Files whose assertions are about timing (lateness, missed slots, measurement error under load):
 // they run after the others, one at a time, so they never share the two cores with another file.
+// The core integration suite, run a second time on PostgreSQL (tests/helpers/temp-db.ts reads the provider).
+const ON_POSTGRES = [
+  "tests/integration/result-writer.test.ts",
+  "tests/integration/config-sync.test.ts",
+  "tests/integration/agent-flapping.test.ts",
+  "tests/integration/agent-restart.test.ts",
+  "tests/integration/public-api.test.ts",
+  "tests/integration/web-status-page.test.ts",
+  "tests/integration/badges.test.ts",
+  "tests/integration/incident-automation.test.ts",
+  "tests/integration/notification-delivery.test.ts",
+  "tests/integration/auth.test.ts",
+  "tests/integration/admin-security.test.ts",
+  "tests/integration/maintenance-and-links.test.ts",
+];
+
 const TIMING = ["tests/integration/target-faults.test.ts", "tests/integration/crash-safety.test.ts", "tests/integration/load-under-probing.test.ts"];
 
 export default defineConfig({
@@ -20,6 +36,15 @@ export default defineConfig({
           name: "suite",
           include: ["tests/**/*.test.ts"],
           exclude: TIMING,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "postgres",
+          include: ON_POSTGRES,
+          env: { TEST_DATABASE_PROVIDER: "postgresql" },
           sequence: { groupOrder: 0 },
         },
       },

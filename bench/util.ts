@@ -20,7 +20,7 @@ export async function freshDb(name: string) {
   const file = join(WORK_DIR, `${name}.db`);
   for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
   const url = `file:${file}`;
-  const r = migrate({ env: { ...process.env, DATABASE_URL: url }, quiet: true });
+  const r = await migrate({ env: { ...process.env, DATABASE_URL: url }, quiet: true });
   if (!r.ok) throw new Error(`migration failed: ${r.output}`);
   const { db } = await openDatabase(url, { busyTimeoutMs: 5000 });
   return { db, url, file };

@@ -17,8 +17,8 @@ const extra = only ? args.slice(1) : args;
 const port = process.env.PORT || "3000";
 const log = (line) => console.log(`${new Date().toISOString()} start ${line}`);
 
-function migrateOrExit() {
-  const r = migrate({ quiet: true });
+async function migrateOrExit() {
+  const r = await migrate({ quiet: true });
   if (!r.ok) {
     process.stderr.write(r.output);
     console.error("start: database migration failed; nothing was started");
@@ -67,7 +67,7 @@ process.on("SIGINT", () => stop(0));
 process.on("SIGTERM", () => stop(0));
 process.on("SIGHUP", () => children.get("agent")?.kill("SIGHUP"));
 
-migrateOrExit();
+await migrateOrExit();
 if (only !== "agent") buildWebIfNeeded(log);
 if (only !== "web" && (await buildAgentIfNeeded())) log("bundled the agent");
 if (only !== "agent") launch("web", [join(root, "scripts", "web-server.mjs"), ...(only === "web" ? extra : [])]);

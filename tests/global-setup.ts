@@ -13,7 +13,7 @@ export default async function setup() {
   const saved = process.env.DATABASE_URL;
   process.env.DATABASE_URL = `file:${join(dir, "build.db")}`;
   try {
-    const r = migrate({ quiet: true });
+    const r = await migrate({ quiet: true });
     if (!r.ok) throw new Error(`migration for the build database failed:\n${r.output}`);
     buildWebIfNeeded();
   } finally {

@@ -1,7 +1,7 @@
 import type { Env } from "../config/secrets";
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
-import type { Db } from "../store/client";
+import { providerOf, type Db } from "../store/client";
 import { loadConfigFile, type MonitorDefinition } from "../config/load";
 import { syncConfig, type SyncedMonitor } from "../config/sync";
 import { loadLiveStates } from "../store/live-states";
@@ -101,7 +101,7 @@ export class StatusAgent {
     // whole busy timeout (100 ms by default) and start the slots due meanwhile that much late.
     // The agent's writes all retry on their own (results with backoff, automation and the
     // outbox on their next pass), so it barely waits and lets them.
-    await this.opts.db.$queryRawUnsafe(`PRAGMA busy_timeout = ${AGENT_BUSY_TIMEOUT_MS}`);
+    if (providerOf(this.opts.db) === "sqlite") await this.opts.db.$queryRawUnsafe(`PRAGMA busy_timeout = ${AGENT_BUSY_TIMEOUT_MS}`);
     this.scheduler.start();
     if (this.opts.notifications !== false) {
       const n = this.opts.notifications ?? {};

@@ -1,5 +1,6 @@
 import { Prisma } from "@prisma/client";
 import type { Db } from "../store/client";
+import { querySql } from "../store/raw-sql";
 import { bucketStart, ceilToBucket, type Resolution } from "../store/buckets";
 
 export const UPTIME_WINDOWS = { "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000, "90d": 90 * 86_400_000, "1y": 365 * 86_400_000 } as const;
@@ -94,11 +95,12 @@ export async function countsSince<K extends string>(db: Db, monitorIds: number[]
   // Each piece is summed per monitor and tagged with its index; the monitor list is bound once, in a CTE.
   const selects = pieces.map(
     (p, i) =>
-      Prisma.sql`SELECT "monitorId", ${i} AS piece, SUM("up") AS up, SUM("degraded") AS degraded, SUM("down") AS down, SUM("maintenance") AS maintenance
+      Prisma.sql`SELECT "monitorId", ${Prisma.raw(String(i))} AS piece, SUM("up") AS up, SUM("degraded") AS degraded, SUM("down") AS down, SUM("maintenance") AS maintenance
         FROM "Rollup" WHERE "monitorId" IN (SELECT "id" FROM ids) AND "resolution" = ${p.resolution} AND "bucket" >= ${new Date(p.from)}
         ${Number.isFinite(p.to) ? Prisma.sql`AND "bucket" < ${new Date(p.to)}` : Prisma.empty} GROUP BY "monitorId"`,
   );
-  const rows = await db.$queryRaw<Array<{ monitorId: number; piece: number | bigint; up: unknown; degraded: unknown; down: unknown; maintenance: unknown }>>(
+  const rows = await querySql<Array<{ monitorId: number; piece: number | bigint; up: unknown; degraded: unknown; down: unknown; maintenance: unknown }>>(
+    db,
     Prisma.sql`WITH ids AS (SELECT "id" FROM "Monitor" WHERE "id" IN (${Prisma.join(monitorIds)})) ${Prisma.join(selects, " UNION ALL ")}`,
   );
   for (const r of rows) {

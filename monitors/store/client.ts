@@ -1,8 +1,12 @@
 import { PrismaClient } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { ensureSqliteFolder, resolveDatabaseTarget, type DatabaseTarget } from "./database-url";
 
 export type Db = PrismaClient;
+export type Provider = DatabaseTarget["provider"];
 
 /** Shared with prisma.config.ts so migrations and the app store timestamps alike. */
 export const SQLITE_TIMESTAMP_FORMAT = "unixepoch-ms" as const;
@@ -14,10 +18,34 @@ export const SQLITE_TIMESTAMP_FORMAT = "unixepoch-ms" as const;
  */
 const DEFAULT_BUSY_TIMEOUT_MS = 100;
 
-export async function openDatabase(url?: string, opts: { busyTimeoutMs?: number } = {}): Promise<{ db: Db; target: DatabaseTarget }> {
+/** Connections per process on PostgreSQL: the agent's writer, automation and outbox, and some reads. */
+const DEFAULT_POOL_SIZE = 8;
+
+/**
+ * Which SQL dialect a client (or a transaction of it) speaks. Prisma keeps the schema's provider on
+ * the client, and transaction clients forward to it.
+ */
+export function providerOf(db: unknown): Provider {
+  return (db as { _activeProvider?: string })._activeProvider === "postgresql" ? "postgresql" : "sqlite";
+}
+
+/**
+ * The PostgreSQL client, generated from the derived schema (scripts/prisma-schemas.mjs) into
+ * prisma/postgresql/client: the same models, so it is used through the SQLite client's type. It is
+ * loaded at run time from the project folder (every process runs there), not bundled by Next.js.
+ */
+function loadPostgresClient(): Promise<typeof import("../../prisma/postgresql/client/index.js")> {
+  const file = join(/*turbopackIgnore: true*/ process.cwd(), "prisma", "postgresql", "client", "index.js");
+  return import(/* webpackIgnore: true */ /* turbopackIgnore: true */ pathToFileURL(file).href);
+}
+
+export async function openDatabase(url?: string, opts: { busyTimeoutMs?: number; poolSize?: number } = {}): Promise<{ db: Db; target: DatabaseTarget }> {
   const target = resolveDatabaseTarget(url);
-  if (target.provider !== "sqlite") {
-    throw new Error("PostgreSQL support is not available in this build; use a file: DATABASE_URL");
+  if (target.provider === "postgresql") {
+    const adapter = new PrismaPg({ connectionString: target.url, max: opts.poolSize ?? Number(process.env.DATABASE_POOL_SIZE || DEFAULT_POOL_SIZE) });
+    const { PrismaClient: PostgresPrismaClient } = await loadPostgresClient();
+    const db = new PostgresPrismaClient({ adapter }) as unknown as Db;
+    return { db, target };
   }
   ensureSqliteFolder(target);
   // Timestamps as integer milliseconds: 8 bytes instead of 24-character text, in rows and keys.

@@ -1,5 +1,6 @@
 import { Prisma } from "@prisma/client";
-import type { Db } from "./client";
+import { providerOf, type Db } from "./client";
+import { executeSql } from "./raw-sql";
 
 export interface ResultRow {
   monitorId: number;
@@ -30,6 +31,8 @@ const ms = (v: number | null) => (v === null ? null : Math.round(v));
  */
 export function resultInsertStatements(db: Db, rows: ResultRow[]) {
   const statements = [];
+  // A text parameter does not turn into jsonb by itself on PostgreSQL; SQLite stores JSON as text.
+  const json = providerOf(db) === "postgresql" ? (v: string | null) => Prisma.sql`${v}::jsonb` : (v: string | null) => Prisma.sql`${v}`;
   for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
     const values = rows.slice(i, i + ROWS_PER_STATEMENT).map(
       (r) =>
@@ -47,10 +50,10 @@ export function resultInsertStatements(db: Db, rows: ResultRow[]) {
           ms(r.firstByteMs),
           r.errorClass,
           r.error,
-          r.details && Object.keys(r.details).length ? JSON.stringify(r.details) : null,
+          json(r.details && Object.keys(r.details).length ? JSON.stringify(r.details) : null),
         ])})`,
     );
-    statements.push(db.$executeRaw`${Prisma.raw(INSERT)}${Prisma.join(values)}`);
+    statements.push(executeSql(db, Prisma.sql`${Prisma.raw(INSERT)}${Prisma.join(values)}`));
   }
   return statements;
 }

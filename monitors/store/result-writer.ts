@@ -3,6 +3,7 @@ import type { Db } from "./client";
 import { evaluate, type ConfirmCounts, type Effective, type HysteresisState, type Transition } from "../state/hysteresis";
 import type { ProbeResult } from "../probes/types";
 import { RollupDeltas } from "./rollup-delta";
+import { firstLine } from "./error-text";
 import { rollupUpsertStatements } from "./rollup-upsert";
 import { resultInsertStatements, type ResultRow } from "./result-insert";
 
@@ -89,7 +90,7 @@ export class ResultWriter {
         this.queue.unshift(...batch);
         this.failures += 1;
         this.stats.retries += 1;
-        this.opts.log?.(`result write failed (attempt ${this.failures}), retrying: ${(err as Error).message.split("\n")[0]}`);
+        this.opts.log?.(`result write failed (attempt ${this.failures}), retrying: ${firstLine(err)}`);
         const delay = Math.min(MAX_RETRY_DELAY_MS, 100 * 2 ** this.failures);
         if (this.timer) clearTimeout(this.timer);
         this.timer = setTimeout(() => {

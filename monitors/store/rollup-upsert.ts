@@ -2,6 +2,7 @@ import { Prisma } from "@prisma/client";
 import type { Db } from "./client";
 import { HISTOGRAM_COLUMNS } from "./histogram";
 import type { RollupDelta } from "./rollup-delta";
+import { executeSql } from "./raw-sql";
 
 const ROWS_PER_STATEMENT = 400;
 const COUNTERS = ["up", "degraded", "down", "maintenance", "latencyCount", "latencySum", ...HISTOGRAM_COLUMNS];
@@ -28,7 +29,7 @@ export function rollupUpsertStatements(db: Db | Prisma.TransactionClient, deltas
   for (let i = 0; i < deltas.length; i += ROWS_PER_STATEMENT) {
     const chunk = deltas.slice(i, i + ROWS_PER_STATEMENT);
     const rows = chunk.map((d) => Prisma.sql`(${Prisma.join(rowValues(d))})`);
-    statements.push(db.$executeRaw`${Prisma.raw(INSERT)}${Prisma.join(rows)}${Prisma.raw(ON_CONFLICT)}`);
+    statements.push(executeSql(db, Prisma.sql`${Prisma.raw(INSERT)}${Prisma.join(rows)}${Prisma.raw(ON_CONFLICT)}`));
   }
   return statements;
 }

@@ -1,30 +1,118 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createHash, randomBytes } from "node:crypto";
+import pg from "pg";
 import { runPrisma } from "../../scripts/prisma.mjs";
+import { migrate } from "../../scripts/migrate.mjs";
+import { PROVIDERS } from "../../scripts/prisma-schemas.mjs";
 import { openDatabase, type Db } from "../../monitors/store/client";
 
 export interface TempDb {
   dir: string;
   url: string;
   db: Db;
+  provider: "sqlite" | "postgresql";
   cleanup: () => Promise<void>;
 }
 
-/** A fresh SQLite database in a temp folder, migrated with the committed migrations. */
-export async function createTempDb(): Promise<TempDb> {
+/** The PostgreSQL server the tests use (a database on it is created per temp database). */
+export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL || "postgresql://postgres@127.0.0.1:5432/test";
+
+/** Which database the suite runs on: the "postgres" test project sets TEST_DATABASE_PROVIDER. */
+export const testProvider = (): "sqlite" | "postgresql" => (process.env.TEST_DATABASE_PROVIDER === "postgresql" ? "postgresql" : "sqlite");
+
+/**
+ * A fresh database, migrated with the committed migrations: a SQLite file in a temp folder, or on
+ * PostgreSQL a new database copied from a migrated template (CREATE DATABASE … TEMPLATE takes
+ * milliseconds, `migrate deploy` seconds).
+ */
+export async function createTempDb(provider = testProvider()): Promise<TempDb> {
   const dir = mkdtempSync(join(tmpdir(), "status-test-"));
+  if (provider === "postgresql") return createTempPostgres(dir);
   const url = `file:${join(dir, "status.db")}`;
-  const r = runPrisma(["migrate", "deploy"], { env: { ...process.env, DATABASE_URL: url }, stdio: "pipe" });
-  if (r.status !== 0) throw new Error(`migrate deploy failed: ${r.stdout}${r.stderr}`);
+  migrateDeploy(url);
   const { db } = await openDatabase(url);
   return {
     dir,
     url,
     db,
+    provider,
     cleanup: async () => {
       await db.$disconnect();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function migrateDeploy(url: string) {
+  const r = runPrisma(["migrate", "deploy"], { env: { ...process.env, DATABASE_URL: url }, stdio: "pipe" });
+  if (r.status !== 0) throw new Error(`migrate deploy failed: ${r.stdout}${r.stderr}`);
+}
+
+function databaseUrl(name: string): string {
+  const u = new URL(TEST_POSTGRES_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: TEST_POSTGRES_URL });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+/** The migrated template for the committed migrations (named by their hash, so a new migration makes a new one). */
+async function template(): Promise<string> {
+  const names = readdirSync(PROVIDERS.postgresql.migrations).sort().join(",");
+  const name = `status_tmpl_${createHash("sha256").update(names).digest("hex").slice(0, 12)}`;
+  await withAdmin(async (c) => {
+    // Test files run in parallel forks: one builds the template, the others wait for it.
+    await c.query("SELECT pg_advisory_lock(77001)");
+    try {
+      const { rowCount } = await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+      if (!rowCount) {
+        const building = `${name}_building`;
+        await c.query(`DROP DATABASE IF EXISTS ${building}`);
+        await c.query(`CREATE DATABASE ${building}`);
+        const r = await migrate({ env: { ...process.env, DATABASE_URL: databaseUrl(building) }, quiet: true });
+        if (!r.ok) throw new Error(`migrating the template failed: ${r.output}`);
+        await c.query(`ALTER DATABASE ${building} RENAME TO ${name}`);
+      }
+    } finally {
+      await c.query("SELECT pg_advisory_unlock(77001)");
+    }
+  });
+  return name;
+}
+
+async function createTempPostgres(dir: string): Promise<TempDb> {
+  const tmpl = await template();
+  const name = `status_t_${randomBytes(6).toString("hex")}`;
+  // CREATE DATABASE … TEMPLATE needs the template to have no other session; copies run one at a time.
+  await withAdmin(async (c) => {
+    await c.query("SELECT pg_advisory_lock(77002)");
+    try {
+      await c.query(`CREATE DATABASE ${name} TEMPLATE ${tmpl}`);
+    } finally {
+      await c.query("SELECT pg_advisory_unlock(77002)");
+    }
+  });
+  const url = databaseUrl(name);
+  const { db } = await openDatabase(url);
+  return {
+    dir,
+    url,
+    db,
+    provider: "postgresql",
+    cleanup: async () => {
+      await db.$disconnect();
+      rmSync(dir, { recursive: true, force: true });
+      await withAdmin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).catch(() => {});
     },
   };
 }

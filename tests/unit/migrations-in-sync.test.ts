@@ -1,8 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { pendingSchemaSql } from "../../scripts/new-migration.mjs";
+import { derivedSchemasInSync } from "../../scripts/prisma-schemas.mjs";
 
+// `npm run db:migration -- NAME` regenerates all of these from prisma/schema.prisma.
 describe("committed migrations", () => {
-  it("match prisma/schema.prisma (run `npm run db:migration -- NAME` after a schema change)", () => {
-    expect(pendingSchemaSql()).toBe("");
+  it("prisma/postgresql/schema.prisma is the one derived from prisma/schema.prisma", () => {
+    expect(derivedSchemasInSync()).toBe(true);
+  });
+
+  it("SQLite migrations match prisma/schema.prisma", () => {
+    expect(pendingSchemaSql("sqlite")).toBe("");
+  }, 30_000);
+
+  // The PostgreSQL diff connects to a server (the JS schema engine does): the one of the test suite.
+  it("PostgreSQL migrations match prisma/postgresql/schema.prisma", () => {
+    expect(pendingSchemaSql("postgresql")).toBe("");
   }, 30_000);
 });
