@@ -21,6 +21,10 @@ import { channelDeliverer } from "../notify/deliver";
 import { materializeSeries } from "../maintenance/series";
 import { queueMaintenanceTransitions } from "../maintenance/maintenance-transitions";
 import { purgeExpiredAccessData } from "../auth/purge-expired";
+import { LeaseManager, leaseTimingFromEnv, type LeaseTiming } from "../regions/lease-manager";
+import { RegionCheckWriter } from "../regions/region-check-writer";
+import { decideSlots } from "../regions/quorum-decider";
+import { firstLine } from "../store/error-text";
 
 export interface StatusAgentOptions {
   db: Db;
@@ -37,12 +41,23 @@ export interface StatusAgentOptions {
   notifications?: false | { deliver?: Deliver; retry?: RetryPolicy; pollMs?: number };
   /** How often incidents, reminders and maintenance events are looked at besides after each commit. */
   automationEveryMs?: number;
+  /** Lease timing on PostgreSQL (default: LEASE_TTL_MS / LEASE_RENEW_MS, else 15 s / 5 s). */
+  leases?: LeaseTiming;
 }
+
+/** How often an agent in a region looks for slots ready to be decided, besides after each write. */
+const DECIDE_EVERY_MS = 1000;
 
 /** How long the agent's writes wait synchronously for another process's write lock once it is checking. */
 export const AGENT_BUSY_TIMEOUT_MS = 10;
 
-/** The agent: config sync, scheduler, probes, result writer and housekeeping, in one process. */
+/**
+ * The agent: config sync, scheduler, probes, result writer and housekeeping, in one process.
+ *
+ * On SQLite it is the only agent and writes slot results itself. On PostgreSQL it runs in a region
+ * (default "default") next to any number of others: it probes the monitors it holds leases for,
+ * writes region checks, and takes part in deciding slots from all regions' checks (quorum).
+ */
 export class StatusAgent {
   readonly id = randomUUID();
   readonly region: string;
@@ -60,6 +75,16 @@ export class StatusAgent {
   private automationTimer: NodeJS.Timeout | null = null;
   private automationRun: Promise<void> | null = null;
   private automationAgain = false;
+  /** Set on PostgreSQL: leases decide which monitors this agent probes. */
+  private leases?: LeaseManager;
+  private leaseTiming!: LeaseTiming;
+  private leaseTimer: NodeJS.Timeout | null = null;
+  private leaseRun: Promise<void> | null = null;
+  private decideTimer: NodeJS.Timeout | null = null;
+  private decideRun: Promise<void> | null = null;
+  private decideAgain = false;
+  /** Monitors this region probes (enabled, and listing this region or none). */
+  private regionDefs = new Map<number, MonitorDefinition>();
 
   constructor(private readonly opts: StatusAgentOptions) {
     this.region = opts.region ?? "default";
@@ -68,6 +93,11 @@ export class StatusAgent {
 
   get monitorCount(): number {
     return this.defs.size;
+  }
+
+  /** Whether this agent runs in a region among others (PostgreSQL) rather than alone (SQLite). */
+  get regional(): boolean {
+    return this.leases !== undefined;
   }
 
   get writerStats() {
@@ -81,16 +111,26 @@ export class StatusAgent {
   /** Validates and syncs the config (a ConfigError leaves the database untouched), then starts checking. */
   async start(): Promise<void> {
     const config = loadConfigFile(this.opts.configFile, this.opts.env ?? process.env);
+    const regional = providerOf(this.opts.db) === "postgresql";
+    if (!regional && this.region !== "default") {
+      throw new Error(`--region ${this.region}: regions need PostgreSQL (DATABASE_URL=postgresql://…); on SQLite one agent probes every monitor`);
+    }
     const report = await syncConfig(this.opts.db, config);
     this.policy = config.incidents;
     await materializeSeries(this.opts.db, Date.now(), this.opts.env);
     await this.calendar.refresh(this.opts.db);
-    this.writer = new ResultWriter(this.opts.db, this.states, {
-      region: this.region,
-      isUnderMaintenance: (id, slot) => this.calendar.isUnderMaintenance(id, slot),
-      onCommitted: (t) => this.onCommitted(t),
-      log: this.log,
-    });
+    if (regional) {
+      this.leaseTiming = this.opts.leases ?? leaseTimingFromEnv(this.opts.env);
+      this.leases = new LeaseManager(this.opts.db, this.id, this.region, this.leaseTiming);
+      this.writer = new RegionCheckWriter(this.opts.db, this.id, { flushDelayMs: 100, log: this.log, onWritten: () => this.scheduleDecide(0) });
+    } else {
+      this.writer = new ResultWriter(this.opts.db, this.states, {
+        region: this.region,
+        isUnderMaintenance: (id, slot) => this.calendar.isUnderMaintenance(id, slot),
+        onCommitted: (t) => this.onCommitted(t),
+        log: this.log,
+      });
+    }
     this.scheduler = new Scheduler({
       concurrency: this.opts.concurrency ?? 64,
       run: (run, signal) => this.check(run, signal),
@@ -101,8 +141,14 @@ export class StatusAgent {
     // whole busy timeout (100 ms by default) and start the slots due meanwhile that much late.
     // The agent's writes all retry on their own (results with backoff, automation and the
     // outbox on their next pass), so it barely waits and lets them.
-    if (providerOf(this.opts.db) === "sqlite") await this.opts.db.$queryRawUnsafe(`PRAGMA busy_timeout = ${AGENT_BUSY_TIMEOUT_MS}`);
+    if (!regional) await this.opts.db.$queryRawUnsafe(`PRAGMA busy_timeout = ${AGENT_BUSY_TIMEOUT_MS}`);
     this.scheduler.start();
+    if (regional) {
+      await this.heartbeat();
+      await this.renewLeases();
+      this.scheduleLeaseRenewal();
+      this.scheduleDecide(0);
+    }
     if (this.opts.notifications !== false) {
       const n = this.opts.notifications ?? {};
       this.outbox = new OutboxWorker(this.opts.db, { deliver: n.deliver ?? channelDeliverer(this.opts.env ?? process.env), retry: n.retry, pollMs: n.pollMs, log: this.log });
@@ -115,7 +161,7 @@ export class StatusAgent {
         [
           { name: "retention", schedule: "17 * * * *", run: () => applyRetention(this.opts.db, retention) },
           { name: "maintenance-calendar", schedule: "*/15 * * * * *", run: () => this.calendar.refresh(this.opts.db) },
-          { name: "heartbeat", schedule: "*/15 * * * * *", run: () => this.heartbeat() },
+          ...(regional ? [] : [{ name: "heartbeat", schedule: "*/15 * * * * *", run: () => this.heartbeat() }]),
           { name: "maintenance-series", schedule: "*/10 * * * *", run: () => materializeSeries(this.opts.db, Date.now(), this.opts.env) },
           { name: "expired-tokens", schedule: "41 * * * *", run: () => purgeExpiredAccessData(this.opts.db) },
         ],
@@ -123,7 +169,9 @@ export class StatusAgent {
       );
     }
     await this.heartbeat();
-    this.log(`started in region ${this.region}: ${report.monitors.length} monitors (${report.created.length} new, ${report.archived.length} archived), ${this.defs.size} enabled`);
+    this.log(
+      `started in region ${this.region}: ${report.monitors.length} monitors (${report.created.length} new, ${report.archived.length} archived), ${this.defs.size} enabled${regional ? `; PostgreSQL, ${this.leases!.heldCount} held on leases of ${this.leaseTiming.ttlMs} ms` : ""}`,
+    );
   }
 
   /** Re-reads the config; on error the running set stays as it was. */
@@ -146,14 +194,82 @@ export class StatusAgent {
   private async apply(monitors: SyncedMonitor[]): Promise<void> {
     const enabled = monitors.filter((m) => !m.def.disabledReason);
     for (const m of monitors) if (m.def.disabledReason) this.log(`${m.def.slug} is disabled: ${m.def.disabledReason}`);
-    this.states = await loadLiveStates(this.opts.db, enabled, this.states);
     this.defs = new Map(enabled.map((m) => [m.id, m.def]));
+    if (this.leases) {
+      const mine = enabled.filter((m) => !m.def.regions.length || m.def.regions.includes(this.region));
+      this.regionDefs = new Map(mine.map((m) => [m.id, m.def]));
+      await this.leases.setMonitors([...this.regionDefs.keys()]);
+      this.scheduleHeld(this.leases.heldIds());
+      return;
+    }
+    this.states = await loadLiveStates(this.opts.db, enabled, this.states);
     this.scheduler.setMonitors(enabled.map((m) => ({ id: m.id, intervalMs: m.def.intervalMs, phaseMs: m.def.phaseMs })));
+  }
+
+  private scheduleHeld(held: Iterable<number>): void {
+    const list = [];
+    for (const id of held) {
+      const def = this.regionDefs.get(id);
+      if (def) list.push({ id, intervalMs: def.intervalMs, phaseMs: def.phaseMs });
+    }
+    this.scheduler.setMonitors(list);
+  }
+
+  /** Heartbeat, then renew, give back and claim leases; the scheduler follows what is held. */
+  private async renewLeases(): Promise<void> {
+    const t = await this.leases!.tick();
+    this.scheduleHeld(t.held);
+    if (t.claimed.length || t.released.length || t.lost.length) {
+      this.log(`leases in ${this.region}: ${t.held.size} held (share ${t.share} of ${t.liveAgents} agent(s)); claimed ${t.claimed.length}, gave back ${t.released.length}, lost ${t.lost.length}`);
+    }
+  }
+
+  private scheduleLeaseRenewal(): void {
+    if (this.stopping) return;
+    this.leaseTimer = setTimeout(() => {
+      this.leaseTimer = null;
+      this.leaseRun = this.heartbeat()
+        .then(() => this.renewLeases())
+        .catch((e) => this.log(`lease renewal failed, will retry: ${firstLine(e)}`))
+        .finally(() => {
+          this.leaseRun = null;
+          this.scheduleLeaseRenewal();
+        });
+    }, this.leaseTiming.renewEveryMs);
+  }
+
+  /** Slots of every region's checks, decided by quorum; runs after each write and every second. */
+  private scheduleDecide(delayMs: number): void {
+    if (this.decideRun) {
+      this.decideAgain = true;
+      return;
+    }
+    if (this.decideTimer) clearTimeout(this.decideTimer);
+    this.decideTimer = setTimeout(() => {
+      this.decideTimer = null;
+      this.decideRun = this.decide()
+        .catch((e) => this.log(`slot decision failed, will retry: ${firstLine(e)}`))
+        .finally(() => {
+          this.decideRun = null;
+          const again = this.decideAgain;
+          this.decideAgain = false;
+          if (!this.stopping) this.scheduleDecide(again ? 0 : DECIDE_EVERY_MS);
+        });
+    }, delayMs);
+  }
+
+  private async decide(): Promise<void> {
+    const pass = await decideSlots(this.opts.db, { agentAliveMs: this.leaseTiming.ttlMs, isUnderMaintenance: (id, slot) => this.calendar.isUnderMaintenance(id, slot) });
+    if (pass.more) this.decideAgain = true;
+    if (pass.transitions.length) this.onCommitted(pass.transitions);
   }
 
   private async check(run: SlotRun, signal: AbortSignal): Promise<void> {
     const def = this.defs.get(run.monitorId);
     if (!def) return;
+    // A lease not renewed in time may be another agent's by now: the slot is left to it.
+    if (this.leases && !this.leases.mayCheck(run.monitorId)) return;
+    this.checks += 1;
     this.lateness.add(run.latenessMs);
     const result = await runProbe(def, { ...this.opts.probeOptions, shutdown: signal, env: this.opts.env });
     this.writer.push({ monitorId: run.monitorId, region: this.region, slot: run.slot, latenessMs: run.latenessMs, result });
@@ -206,9 +322,20 @@ export class StatusAgent {
     if (queued) this.outbox?.poke();
   }
 
+  private checks = 0;
+
   private async heartbeat(): Promise<void> {
     const now = new Date();
-    const data = { region: this.region, hostname: hostname(), startedAt: this.startedAt, lastSeenAt: now, latenessP99Ms: this.lateness.quantile(0.99) };
+    const data = {
+      region: this.region,
+      hostname: hostname(),
+      startedAt: this.startedAt,
+      lastSeenAt: now,
+      latenessP99Ms: this.lateness.quantile(0.99),
+      latenessP50Ms: this.lateness.quantile(0.5),
+      monitors: this.leases ? this.leases.heldCount : this.defs.size,
+      checks: this.checks,
+    };
     await this.opts.db.agent.upsert({ where: { id: this.id }, create: { id: this.id, ...data }, update: data });
   }
 
@@ -216,10 +343,19 @@ export class StatusAgent {
   async stop(): Promise<void> {
     this.stopping = true;
     if (this.automationTimer) clearTimeout(this.automationTimer);
+    if (this.leaseTimer) clearTimeout(this.leaseTimer);
+    await this.leaseRun;
     await this.housekeeping?.stop();
     await this.scheduler.stop();
     await this.writer.drain();
     this.writer.close();
+    if (this.leases) {
+      if (this.decideTimer) clearTimeout(this.decideTimer);
+      await this.decideRun;
+      await this.decide().catch(() => {});
+      // The others take over at their next renewal instead of after the leases expire.
+      await this.leases.releaseAll().catch(() => {});
+    }
     await this.automationRun;
     // Changes committed by the last batch become incidents before the process exits.
     await this.automate().catch(() => {});

@@ -31,6 +31,10 @@ export interface MonitorDefinition {
   phaseMs: number;
   confirm: { down: number; up: number };
   sloPercent?: number;
+  /** Regions that probe it; empty: every region that reports. */
+  regions: string[];
+  /** Regions that must agree on down or degraded; undefined: a majority of those that reported. */
+  quorum?: number;
   sortOrder: number;
   /** Set when the monitor cannot run yet, for example a credential variable that is unset. */
   disabledReason?: string;
@@ -113,6 +117,10 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
     if (spec.kind === "registry" && spec.check === "pull" && !spec.pull) {
       problems.push(`${at}.pull: check: pull needs a pull: { repository, reference } section`);
     }
+    if (spec.quorum !== undefined && spec.regions && spec.quorum > spec.regions.length) {
+      problems.push(`${at}.quorum: ${spec.quorum} is more than the ${spec.regions.length} region(s) listed in regions`);
+    }
+    if (spec.regions && new Set(spec.regions).size !== spec.regions.length) problems.push(`${at}.regions: a region is listed twice`);
     const missing = missingSecrets(spec, env);
     return {
       slug: spec.slug,
@@ -127,6 +135,8 @@ export function parseConfig(text: string, file: string, env: Env = process.env):
       phaseMs: phaseOffsetMs(spec.slug, intervalMs),
       confirm: spec.confirm ?? cfg.defaults.confirm,
       sloPercent: spec.slo,
+      regions: spec.regions ?? [],
+      quorum: spec.quorum,
       sortOrder: i,
       disabledReason: missing.length ? `waiting for credentials: set ${missing.join(", ")}` : undefined,
       spec,

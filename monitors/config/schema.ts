@@ -65,6 +65,9 @@ const headerAssertion = z
   })
   .strict();
 
+/** Names of probe regions (`npm run agent -- --region eu-west`). */
+export const REGION_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
 const confirm = z
   .object({ down: z.number().int().min(1).max(20).default(2), up: z.number().int().min(1).max(20).default(2) })
   .strict();
@@ -81,6 +84,10 @@ const common = {
   timeout: duration("timeout").optional(),
   confirm: confirm.optional(),
   slo: z.number().gt(0).lt(100).optional(),
+  /** Regions whose agents probe this monitor; left out, every region that reports does. */
+  regions: z.array(z.string().regex(REGION_NAME, "region names are lowercase letters, digits and dashes (1-32 chars)")).min(1).max(32).optional(),
+  /** Regions that must agree on down (or degraded); left out, a majority of those that reported. */
+  quorum: z.number().int().min(1).max(32).optional(),
 };
 
 const httpUrl = z.string().superRefine((s, ctx) => {

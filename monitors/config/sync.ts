@@ -1,6 +1,7 @@
 import type { Prisma } from "@prisma/client";
 import type { Db } from "../store/client";
 import type { LoadedConfig, MonitorDefinition } from "./load";
+import { ADVISORY_LOCKS, lockForTransaction } from "../regions/advisory-lock";
 
 export interface SyncedMonitor {
   id: number;
@@ -30,6 +31,8 @@ function columns(def: MonitorDefinition) {
     showTarget: def.showTarget,
     description: def.description ?? null,
     sloPercent: def.sloPercent ?? null,
+    regions: def.regions,
+    quorum: def.quorum ?? null,
     disabledReason: def.disabledReason ?? null,
     sortOrder: def.sortOrder,
     archivedAt: null,
@@ -42,6 +45,8 @@ function columns(def: MonitorDefinition) {
  */
 export async function syncConfig(db: Db, config: LoadedConfig, now = new Date()): Promise<SyncReport> {
   return db.$transaction(async (tx) => {
+    // Every agent syncs the config it starts with; on PostgreSQL they may start together.
+    await lockForTransaction(tx, ADVISORY_LOCKS.configSync);
     const existing = await tx.monitor.findMany({ select: { id: true, slug: true, archivedAt: true, updatedAt: true } });
     const bySlug = new Map(existing.map((m) => [m.slug, m]));
     const report: SyncReport = { monitors: [], created: [], updated: [], archived: [], restored: [] };

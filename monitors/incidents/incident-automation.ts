@@ -6,6 +6,7 @@ import { placeFailure, allRecovered, type OpenIncidentView } from "./incident-gr
 import { automaticTitle, impactOfMonitorStatus, worstImpact } from "./incident-lifecycle";
 import { enqueueEvent } from "../notify/enqueue-event";
 import { incidentEvent } from "../notify/event-builders";
+import { ADVISORY_LOCKS, lockForTransaction } from "../regions/advisory-lock";
 
 type Tx = Prisma.TransactionClient;
 
@@ -52,6 +53,9 @@ export async function handleStateChanges(db: Db, policy: IncidentPolicy, opts: {
   const done = await db
     .$transaction(
       async (tx) => {
+        // Agents in several regions run this at once: one pass at a time, so failures that
+        // belong together are grouped into one incident.
+        await lockForTransaction(tx, ADVISORY_LOCKS.incidentAutomation);
         const claimed = await tx.stateChange.updateMany({ where: { id: { in: changes.map((c) => c.id) }, handledAt: null }, data: { handledAt: now } });
         // Another process took some of them first: leave the slice to it and read again next time.
         if (claimed.count !== changes.length) throw new ClaimLost();

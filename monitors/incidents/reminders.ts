@@ -2,6 +2,7 @@ import type { Db } from "../store/client";
 import type { Env } from "../config/secrets";
 import { enqueueEvent } from "../notify/enqueue-event";
 import { incidentEvent } from "../notify/event-builders";
+import { ADVISORY_LOCKS, lockForTransaction } from "../regions/advisory-lock";
 
 export interface ReminderSubject {
   createdAt: Date;
@@ -35,9 +36,10 @@ export async function queueDueReminders(db: Db, everyMs: number, now = Date.now(
   for (const inc of open) {
     const n = dueReminder(inc, now, everyMs);
     if (n === null) continue;
-    queued += await db.$transaction(async (tx) =>
-      enqueueEvent(tx, { ...(await incidentEvent(tx, inc.id, "incident.reminder", new Date(now), { reminder: n }, env)), onCallOnly: true, ackIncidentId: inc.id }, new Date(now), env),
-    );
+    queued += await db.$transaction(async (tx) => {
+      await lockForTransaction(tx, ADVISORY_LOCKS.incidentAutomation);
+      return enqueueEvent(tx, { ...(await incidentEvent(tx, inc.id, "incident.reminder", new Date(now), { reminder: n }, env)), onCallOnly: true, ackIncidentId: inc.id }, new Date(now), env);
+    });
   }
   return queued;
 }

@@ -2,6 +2,7 @@ import type { Db } from "../store/client";
 import type { Env } from "../config/secrets";
 import { enqueueEvent } from "../notify/enqueue-event";
 import { maintenanceEvent } from "../notify/event-builders";
+import { ADVISORY_LOCKS, lockForTransaction } from "../regions/advisory-lock";
 
 /** Starts and ends older than this are history, not news (the agent was down when they happened). */
 const NEWS_WINDOW_MS = 3_600_000;
@@ -30,7 +31,10 @@ export async function queueMaintenanceTransitions(db: Db, now = Date.now(), env?
     if (m.startsAt > since) events.push("maintenance.started");
     if (end <= at && end > since) events.push("maintenance.ended");
     for (const type of events) {
-      queued += await db.$transaction(async (tx) => enqueueEvent(tx, await maintenanceEvent(tx, m.id, type, at, env), at, env));
+      queued += await db.$transaction(async (tx) => {
+        await lockForTransaction(tx, ADVISORY_LOCKS.incidentAutomation);
+        return enqueueEvent(tx, await maintenanceEvent(tx, m.id, type, at, env), at, env);
+      });
     }
   }
   return queued;

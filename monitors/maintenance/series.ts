@@ -3,6 +3,7 @@ import type { Env } from "../config/secrets";
 import { parseRecurrence, occurrencesBetween } from "./recurrence";
 import { enqueueEvent } from "../notify/enqueue-event";
 import { maintenanceEvent } from "../notify/event-builders";
+import { ADVISORY_LOCKS, lockForTransaction } from "../regions/advisory-lock";
 
 /** How far ahead occurrences of a series exist as windows (and show as upcoming). */
 export const SERIES_HORIZON_MS = 14 * 86_400_000;
@@ -28,6 +29,7 @@ export async function materializeSeries(db: Db, now = Date.now(), env?: Env, onl
     if (from >= to) continue;
     for (const start of occurrencesBetween(parsed.rule, from, to, 200)) {
       created += await db.$transaction(async (tx) => {
+        await lockForTransaction(tx, ADVISORY_LOCKS.maintenanceSeries);
         const exists = await tx.maintenance.findUnique({ where: { seriesId_startsAt: { seriesId: s.id, startsAt: start } }, select: { id: true } });
         if (exists) return 0;
         const occurrence = await tx.maintenance.create({

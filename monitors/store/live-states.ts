@@ -1,7 +1,19 @@
 import type { Db } from "./client";
 import type { SyncedMonitor } from "../config/sync";
-import { INITIAL_STATE, type Confirmed, type PendingSlot } from "../state/hysteresis";
+import { INITIAL_STATE, type ConfirmCounts, type Confirmed, type PendingSlot } from "../state/hysteresis";
 import type { LiveState } from "./result-writer";
+
+type MonitorStateRow = { status: string; since: Date | null; lastSlot: Date | null; pending: unknown };
+
+/** The hysteresis state stored for a monitor, or the initial one when it has none yet. */
+export function liveStateFromRow(row: MonitorStateRow | undefined | null, confirm: ConfirmCounts): LiveState {
+  if (!row) return { confirm, lastSlot: null, hysteresis: INITIAL_STATE };
+  return {
+    confirm,
+    lastSlot: row.lastSlot ? row.lastSlot.getTime() : null,
+    hysteresis: { status: row.status as Confirmed, since: row.since ? row.since.getTime() : null, pending: (row.pending as PendingSlot[]) ?? [] },
+  };
+}
 
 /** Rebuilds each monitor's hysteresis state from the database, so a restart makes no false transition. */
 export async function loadLiveStates(db: Db, monitors: SyncedMonitor[], previous?: Map<number, LiveState>): Promise<Map<number, LiveState>> {
@@ -12,17 +24,7 @@ export async function loadLiveStates(db: Db, monitors: SyncedMonitor[], previous
     const row = byId.get(id);
     const confirm = def.confirm;
     const known = states.get(id);
-    if (known) {
-      states.set(id, { ...known, confirm });
-    } else if (row) {
-      states.set(id, {
-        confirm,
-        lastSlot: row.lastSlot ? row.lastSlot.getTime() : null,
-        hysteresis: { status: row.status as Confirmed, since: row.since ? row.since.getTime() : null, pending: (row.pending as unknown as PendingSlot[]) ?? [] },
-      });
-    } else {
-      states.set(id, { confirm, lastSlot: null, hysteresis: INITIAL_STATE });
-    }
+    states.set(id, known ? { ...known, confirm } : liveStateFromRow(row, confirm));
   }
   for (const id of [...states.keys()]) if (!monitors.some((m) => m.id === id)) states.delete(id);
   return states;

@@ -29,7 +29,7 @@ const ms = (v: number | null) => (v === null ? null : Math.round(v));
  * in its query compiler; a parameterised multi-row insert is six times faster, on SQLite and
  * PostgreSQL alike.
  */
-export function resultInsertStatements(db: Db, rows: ResultRow[]) {
+export function resultInsertStatements(db: Db | Prisma.TransactionClient, rows: ResultRow[]) {
   const statements = [];
   // A text parameter does not turn into jsonb by itself on PostgreSQL; SQLite stores JSON as text.
   const json = providerOf(db) === "postgresql" ? (v: string | null) => Prisma.sql`${v}::jsonb` : (v: string | null) => Prisma.sql`${v}`;

@@ -1,31 +1,8 @@
-import type { Prisma } from "@prisma/client";
 import type { Db } from "./client";
-import { evaluate, type ConfirmCounts, type Effective, type HysteresisState, type Transition } from "../state/hysteresis";
-import type { ProbeResult } from "../probes/types";
-import { RollupDeltas } from "./rollup-delta";
 import { firstLine } from "./error-text";
-import { rollupUpsertStatements } from "./rollup-upsert";
-import { resultInsertStatements, type ResultRow } from "./result-insert";
+import { batchStatements, planBatch, type CheckOutcome, type CommittedTransition, type LiveState } from "./batch-plan";
 
-export interface CheckOutcome {
-  monitorId: number;
-  region: string;
-  slot: number;
-  latenessMs: number;
-  result: ProbeResult;
-}
-
-export interface LiveState {
-  hysteresis: HysteresisState;
-  lastSlot: number | null;
-  confirm: ConfirmCounts;
-}
-
-export interface CommittedTransition extends Transition {
-  monitorId: number;
-  region: string;
-  reason?: string;
-}
+export type { CheckOutcome, CommittedTransition, LiveState } from "./batch-plan";
 
 export interface ResultWriterOptions {
   region?: string;
@@ -52,7 +29,7 @@ export class ResultWriter {
   readonly stats = { written: 0, batches: 0, retries: 0, skippedDuplicates: 0 };
 
   constructor(
-    private readonly db: Db,
+    protected readonly db: Db,
     private readonly states: Map<number, LiveState>,
     private readonly opts: ResultWriterOptions = {},
   ) {}
@@ -119,94 +96,14 @@ export class ResultWriter {
     this.timer = null;
   }
 
-  private async writeBatch(batch: CheckOutcome[]): Promise<void> {
-    const deltas = new RollupDeltas();
-    const rows: ResultRow[] = [];
-    const rowIndex = new Map<string, number>();
-    const corrections: Array<{ monitorId: number; region: string; slot: number; to: Effective }> = [];
-    const transitions: CommittedTransition[] = [];
-    const nextStates = new Map<number, LiveState & { last: CheckOutcome }>();
-
-    for (const o of [...batch].sort((a, b) => a.slot - b.slot)) {
-      const prev = nextStates.get(o.monitorId) ?? this.states.get(o.monitorId);
-      if (!prev) continue; // monitor archived since the check started
-      if (prev.lastSlot !== null && o.slot <= prev.lastSlot) {
-        this.stats.skippedDuplicates += 1;
-        continue;
-      }
-      let hysteresis = prev.hysteresis;
-      let effective: Effective;
-      if (this.opts.isUnderMaintenance?.(o.monitorId, o.slot)) {
-        effective = "maintenance";
-      } else {
-        const ev = evaluate(prev.hysteresis, o.slot, o.result.status, prev.confirm);
-        hysteresis = ev.state;
-        effective = ev.effective;
-        for (const c of ev.corrections) {
-          const idx = rowIndex.get(`${o.monitorId}|${c.slot}`);
-          if (idx !== undefined) rows[idx].effective = c.to;
-          else corrections.push({ monitorId: o.monitorId, region: o.region, slot: c.slot, to: c.to });
-          deltas.moveSlot(o.monitorId, c.slot, c.from, c.to);
-        }
-        if (ev.transition) transitions.push({ ...ev.transition, monitorId: o.monitorId, region: o.region, reason: o.result.error });
-      }
-      const answered = o.result.status !== "down";
-      deltas.addSlot(o.monitorId, o.slot, effective, answered ? o.result.phases.totalMs : null);
-      rowIndex.set(`${o.monitorId}|${o.slot}`, rows.length);
-      const p = o.result.phases;
-      rows.push({
-        monitorId: o.monitorId,
-        slot: o.slot,
-        region: o.region,
-        latenessMs: o.latenessMs,
-        status: o.result.status,
-        effective,
-        totalMs: p.totalMs,
-        dnsMs: p.dnsMs ?? null,
-        connectMs: p.connectMs ?? null,
-        tlsMs: p.tlsMs ?? null,
-        firstByteMs: p.firstByteMs ?? null,
-        errorClass: o.result.errorClass ?? null,
-        error: o.result.error?.slice(0, 300) ?? null,
-        details: o.result.details,
-      });
-      nextStates.set(o.monitorId, { hysteresis, lastSlot: o.slot, confirm: prev.confirm, last: o });
-    }
-    if (!rows.length) return;
-
-    const db = this.db;
-    const ops: Prisma.PrismaPromise<unknown>[] = [...resultInsertStatements(db, rows)];
-    for (const c of corrections) {
-      ops.push(db.checkResult.updateMany({ where: { monitorId: c.monitorId, region: c.region, slot: new Date(c.slot) }, data: { effective: c.to } }));
-    }
-    ops.push(...rollupUpsertStatements(db, deltas.values()));
-    if (transitions.length) {
-      ops.push(
-        db.stateChange.createMany({
-          data: transitions.map((t) => ({ monitorId: t.monitorId, region: t.region, fromStatus: t.from, toStatus: t.to, at: new Date(t.at), confirmedAt: new Date(t.confirmedAt), reason: t.reason?.slice(0, 300) ?? null })),
-        }),
-      );
-    }
-    for (const [monitorId, s] of nextStates) {
-      const r = s.last.result;
-      const data = {
-        status: s.hysteresis.status,
-        since: s.hysteresis.since === null ? null : new Date(s.hysteresis.since),
-        lastSlot: new Date(s.lastSlot!),
-        lastStatus: r.status,
-        lastLatencyMs: r.status === "down" ? null : r.phases.totalMs,
-        lastLatenessMs: s.last.latenessMs,
-        lastError: r.error?.slice(0, 300) ?? null,
-        pending: s.hysteresis.pending as unknown as Prisma.InputJsonValue,
-        ...(r.certExpiresAt ? { certExpiresAt: r.certExpiresAt } : {}),
-      };
-      ops.push(db.monitorState.upsert({ where: { monitorId }, create: { monitorId, ...data }, update: data }));
-    }
-    await db.$transaction(ops);
-
-    for (const [monitorId, s] of nextStates) this.states.set(monitorId, { hysteresis: s.hysteresis, lastSlot: s.lastSlot, confirm: s.confirm });
-    this.stats.written += rows.length;
+  protected async writeBatch(batch: CheckOutcome[]): Promise<void> {
+    const plan = planBatch(batch, this.states, this.opts.isUnderMaintenance);
+    this.stats.skippedDuplicates += plan.skippedDuplicates;
+    if (!plan.rows.length) return;
+    await this.db.$transaction(batchStatements(this.db, plan));
+    for (const [monitorId, s] of plan.nextStates) this.states.set(monitorId, { hysteresis: s.hysteresis, lastSlot: s.lastSlot, confirm: s.confirm });
+    this.stats.written += plan.rows.length;
     this.stats.batches += 1;
-    if (transitions.length) this.opts.onCommitted?.(transitions);
+    if (plan.transitions.length) this.opts.onCommitted?.(plan.transitions);
   }
 }

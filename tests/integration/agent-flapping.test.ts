@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createTempDb, type TempDb } from "../helpers/temp-db";
+import { createTempDb, testProvider, type TempDb } from "../helpers/temp-db";
 import { startHttp } from "../helpers/loopback";
 import { startAgent, writeConfig } from "../helpers/agent-process";
 import { uptimeForAll } from "../../monitors/queries/uptime";
@@ -8,7 +8,7 @@ import { getStatusPage } from "../../monitors/queries/status-page";
 // Request n (1-based) answers per this script: up, a confirmed 3-slot outage, a lone blip.
 const SCRIPT = ["up", "up", "up", "down", "down", "down", "up", "up", "down", "up", "up", "up"];
 
-describe("agent against a flapping target (real process, real SQLite)", () => {
+describe(`agent against a flapping target (real process, ${testProvider()})`, () => {
   let t: TempDb;
   let target: Awaited<ReturnType<typeof startHttp>>;
   let hits = 0;

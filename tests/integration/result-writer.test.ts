@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Database from "better-sqlite3";
-import { createTempDb, type TempDb } from "../helpers/temp-db";
+import { createTempDb, testProvider, type TempDb } from "../helpers/temp-db";
 import { ResultWriter, type LiveState } from "../../monitors/store/result-writer";
 import { INITIAL_STATE, type Observed } from "../../monitors/state/hysteresis";
 import { applyRetention } from "../../monitors/store/retention";
@@ -10,7 +10,7 @@ import { resolveDatabaseTarget } from "../../monitors/store/database-url";
 const MIN = 60_000;
 const DAY = 86_400_000;
 
-describe("result writer on SQLite", () => {
+describe(`result writer on ${testProvider()}`, () => {
   let t: TempDb;
   let monitorId: number;
   const states = new Map<number, LiveState>();
@@ -64,7 +64,8 @@ describe("result writer on SQLite", () => {
     await t.db.maintenanceMonitor.deleteMany({ where: { maintenanceId: w.id } });
   });
 
-  it("waits out a competing writer's lock and loses nothing", async () => {
+  // SQLite's single write lock; PostgreSQL locks rows.
+  it.skipIf(testProvider() === "postgresql")("waits out a competing writer's lock and loses nothing", async () => {
     const target = resolveDatabaseTarget(t.url);
     const other = new Database((target as { filePath: string }).filePath);
     other.exec("BEGIN IMMEDIATE");

@@ -1,0 +1,129 @@
+import { Prisma } from "@prisma/client";
+import type { Db } from "../store/client";
+import { executeSql, querySql } from "../store/raw-sql";
+
+export interface LeaseTiming {
+  /** How long a claim lasts without renewal: a dead agent's monitors are free this long after its last renewal. */
+  ttlMs: number;
+  /** How often an agent renews, claims and gives back. */
+  renewEveryMs: number;
+}
+
+export const DEFAULT_LEASE_TIMING: LeaseTiming = { ttlMs: 15_000, renewEveryMs: 5_000 };
+
+export function leaseTimingFromEnv(env: Record<string, string | undefined> = process.env): LeaseTiming {
+  const ttlMs = Number(env.LEASE_TTL_MS || DEFAULT_LEASE_TIMING.ttlMs);
+  const renewEveryMs = Number(env.LEASE_RENEW_MS || Math.round(ttlMs / 3));
+  if (!(ttlMs >= 500) || !(renewEveryMs >= 100) || renewEveryMs * 2 > ttlMs) {
+    throw new Error(`LEASE_TTL_MS (${ttlMs}) must be at least 500 and LEASE_RENEW_MS (${renewEveryMs}) at least 100 and at most half of it`);
+  }
+  return { ttlMs, renewEveryMs };
+}
+
+export interface LeaseTick {
+  held: Set<number>;
+  claimed: number[];
+  released: number[];
+  lost: number[];
+  liveAgents: number;
+  share: number;
+}
+
+/**
+ * The monitors one agent of a region probes, as rows of MonitorLease on PostgreSQL. Each tick
+ * renews this agent's rows, gives back what is above its fair share (so a new agent gets work),
+ * and claims free or expired rows up to that share with FOR UPDATE SKIP LOCKED, so two agents
+ * never claim the same row and never wait on each other.
+ */
+export class LeaseManager {
+  /** Monitor id -> until when (local clock) this agent may start checks of it. */
+  private readonly validUntil = new Map<number, number>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly agentId: string,
+    private readonly region: string,
+    private readonly timing: LeaseTiming = DEFAULT_LEASE_TIMING,
+  ) {}
+
+  get heldCount(): number {
+    return this.validUntil.size;
+  }
+
+  heldIds(): number[] {
+    return [...this.validUntil.keys()];
+  }
+
+  /** Whether a check of the monitor may start now: the lease is held and was renewed recently enough. */
+  mayCheck(monitorId: number, now = Date.now()): boolean {
+    return (this.validUntil.get(monitorId) ?? 0) > now;
+  }
+
+  /** Makes one lease row per monitor this region probes, and removes rows of monitors it no longer does. */
+  async setMonitors(monitorIds: number[]): Promise<void> {
+    const region = this.region;
+    if (monitorIds.length) {
+      const values = monitorIds.map((id) => Prisma.sql`(${id}, ${region}, ${new Date(0)})`);
+      await executeSql(this.db, Prisma.sql`INSERT INTO "MonitorLease" ("monitorId", "region", "expiresAt") VALUES ${Prisma.join(values)} ON CONFLICT DO NOTHING`);
+    }
+    await executeSql(
+      this.db,
+      monitorIds.length
+        ? Prisma.sql`DELETE FROM "MonitorLease" WHERE "region" = ${region} AND "monitorId" NOT IN (${Prisma.join(monitorIds)})`
+        : Prisma.sql`DELETE FROM "MonitorLease" WHERE "region" = ${region}`,
+    );
+  }
+
+  async tick(now = Date.now()): Promise<LeaseTick> {
+    const { db, agentId, region } = this;
+    const { ttlMs } = this.timing;
+    const at = new Date(now);
+    const expires = new Date(now + ttlMs);
+    const renewed = await querySql<Array<{ monitorId: number }>>(
+      db,
+      Prisma.sql`UPDATE "MonitorLease" SET "expiresAt" = ${expires} WHERE "region" = ${region} AND "agentId" = ${agentId} AND "expiresAt" > ${at} RETURNING "monitorId"`,
+    );
+    const held = new Set(renewed.map((r) => Number(r.monitorId)));
+    const lost = [...this.validUntil.keys()].filter((id) => !held.has(id));
+
+    const [{ agents, monitors }] = await querySql<Array<{ agents: bigint | number; monitors: bigint | number }>>(
+      db,
+      Prisma.sql`SELECT (SELECT count(*) FROM "Agent" WHERE "region" = ${region} AND "lastSeenAt" > ${new Date(now - ttlMs)}) AS agents,
+                        (SELECT count(*) FROM "MonitorLease" WHERE "region" = ${region}) AS monitors`,
+    );
+    const liveAgents = Math.max(1, Number(agents));
+    const share = Math.ceil(Number(monitors) / liveAgents);
+
+    const released: number[] = [];
+    if (held.size > share) {
+      released.push(...[...held].sort((a, b) => b - a).slice(0, held.size - share));
+      await executeSql(db, Prisma.sql`UPDATE "MonitorLease" SET "agentId" = NULL, "expiresAt" = ${at} WHERE "region" = ${region} AND "agentId" = ${agentId} AND "monitorId" IN (${Prisma.join(released)})`);
+      for (const id of released) held.delete(id);
+    }
+    const claimed: number[] = [];
+    if (held.size < share) {
+      const rows = await querySql<Array<{ monitorId: number }>>(
+        db,
+        Prisma.sql`UPDATE "MonitorLease" SET "agentId" = ${agentId}, "expiresAt" = ${expires}
+                   WHERE "region" = ${region} AND "monitorId" IN (
+                     SELECT "monitorId" FROM "MonitorLease" WHERE "region" = ${region} AND "expiresAt" <= ${at}
+                     ORDER BY "monitorId" LIMIT ${share - held.size} FOR UPDATE SKIP LOCKED)
+                   RETURNING "monitorId"`,
+      );
+      for (const r of rows) {
+        held.add(Number(r.monitorId));
+        claimed.push(Number(r.monitorId));
+      }
+    }
+    // Checks may start until a renewal is overdue by a full period: by then another agent may own it.
+    this.validUntil.clear();
+    for (const id of held) this.validUntil.set(id, now + ttlMs - this.timing.renewEveryMs);
+    return { held, claimed, released, lost, liveAgents, share };
+  }
+
+  /** Gives every lease back at once (graceful stop), so the others need not wait for expiry. */
+  async releaseAll(): Promise<void> {
+    this.validUntil.clear();
+    await executeSql(this.db, Prisma.sql`UPDATE "MonitorLease" SET "agentId" = NULL, "expiresAt" = ${new Date()} WHERE "region" = ${this.region} AND "agentId" = ${this.agentId}`);
+  }
+}

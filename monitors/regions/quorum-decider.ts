@@ -1,0 +1,155 @@
+import { Prisma } from "@prisma/client";
+import type { Db } from "../store/client";
+import { executeSql, querySql } from "../store/raw-sql";
+import { batchStatements, planBatch, type CheckOutcome, type CommittedTransition, type LiveState } from "../store/batch-plan";
+import { liveStateFromRow } from "../store/live-states";
+import type { Observed } from "../state/hysteresis";
+import { decideQuorum, type RegionReport } from "./quorum";
+
+/** The CheckResult region of a slot decided from several regions. */
+export const QUORUM_REGION = "quorum";
+
+/** How long after a slot's timeout its decision waits for a region that has not reported. */
+export const DEFAULT_DECIDE_GRACE_MS = 3_000;
+
+/** Monitors decided per transaction: their rows stay locked only that long. */
+const MONITORS_PER_PASS = 200;
+
+export interface QuorumDeciderOptions {
+  /** Agents seen within this long count as reporting for their region. */
+  agentAliveMs: number;
+  graceMs?: number;
+  isUnderMaintenance?: (monitorId: number, slot: number) => boolean;
+}
+
+export interface DecidePass {
+  decided: number;
+  transitions: CommittedTransition[];
+  /** More monitors were waiting than one pass takes. */
+  more: boolean;
+}
+
+interface PendingRow {
+  monitorId: number;
+  slot: Date;
+  region: string;
+  status: string;
+  totalMs: number | null;
+  latenessMs: number;
+  error: string | null;
+  errorClass: string | null;
+}
+
+interface MonitorRow {
+  id: number;
+  timeoutMs: number;
+  confirmDown: number;
+  confirmUp: number;
+  regions: unknown;
+  quorum: number | null;
+  status: string | null;
+  since: Date | null;
+  lastSlot: Date | null;
+  pending: unknown;
+}
+
+/**
+ * Turns region checks into slot results. Any agent may run it: each pass locks the monitors it
+ * decides (FOR NO KEY UPDATE SKIP LOCKED, which does not block region checks being inserted), so
+ * two agents never decide one monitor at once and never wait for each other. A slot is decided
+ * when every live region expected for the monitor has reported, or once its deadline (slot +
+ * timeout + grace) has passed with whatever regions did report. Slots are decided in order, and
+ * the decision runs through the same hysteresis, rollups and state changes as a single agent's.
+ */
+export async function decideSlots(db: Db, opts: QuorumDeciderOptions, now = Date.now()): Promise<DecidePass> {
+  const graceMs = opts.graceMs ?? DEFAULT_DECIDE_GRACE_MS;
+  const live = await querySql<Array<{ region: string }>>(db, Prisma.sql`SELECT DISTINCT "region" FROM "Agent" WHERE "lastSeenAt" > ${new Date(now - opts.agentAliveMs)}`);
+  const liveRegions = new Set(live.map((r) => r.region));
+  const waiting = await querySql<Array<{ monitorId: number }>>(
+    db,
+    Prisma.sql`SELECT DISTINCT "monitorId" FROM "RegionCheck" WHERE "decidedAt" IS NULL ORDER BY "monitorId" LIMIT ${MONITORS_PER_PASS + 1}`,
+  );
+  if (!waiting.length) return { decided: 0, transitions: [], more: false };
+  const ids = waiting.slice(0, MONITORS_PER_PASS).map((r) => Number(r.monitorId));
+
+  return db.$transaction(
+    async (tx) => {
+      const monitors = await querySql<MonitorRow[]>(
+        tx,
+        Prisma.sql`SELECT m."id", m."timeoutMs", m."confirmDown", m."confirmUp", m."regions", m."quorum", s."status", s."since", s."lastSlot", s."pending"
+                   FROM "Monitor" m LEFT JOIN "MonitorState" s ON s."monitorId" = m."id"
+                   WHERE m."id" IN (${Prisma.join(ids)}) FOR NO KEY UPDATE OF m SKIP LOCKED`,
+      );
+      if (!monitors.length) return { decided: 0, transitions: [], more: waiting.length > ids.length };
+      const locked = monitors.map((m) => m.id);
+      const rows = await querySql<PendingRow[]>(
+        tx,
+        Prisma.sql`SELECT "monitorId", "slot", "region", "status", "totalMs", "latenessMs", "error", "errorClass" FROM "RegionCheck"
+                   WHERE "monitorId" IN (${Prisma.join(locked)}) AND "decidedAt" IS NULL ORDER BY "monitorId", "slot"`,
+      );
+      const bySlot = new Map<number, Map<number, PendingRow[]>>();
+      for (const r of rows) {
+        const slots = bySlot.get(r.monitorId) ?? new Map<number, PendingRow[]>();
+        bySlot.set(r.monitorId, slots);
+        const t = new Date(r.slot).getTime();
+        slots.set(t, [...(slots.get(t) ?? []), r]);
+      }
+
+      const states = new Map<number, LiveState>();
+      const outcomes: CheckOutcome[] = [];
+      const settled: Array<{ monitorId: number; upTo: number }> = [];
+      for (const m of monitors) {
+        const state = liveStateFromRow(m.status === null ? null : { status: m.status, since: m.since && new Date(m.since), lastSlot: m.lastSlot && new Date(m.lastSlot), pending: parseJson(m.pending) }, { down: m.confirmDown, up: m.confirmUp });
+        states.set(m.id, state);
+        const listed = (parseJson(m.regions) as string[] | null) ?? [];
+        const expected = (listed.length ? listed : [...liveRegions]).filter((r) => liveRegions.has(r));
+        let upTo: number | null = null;
+        for (const [slot, reports] of [...(bySlot.get(m.id) ?? new Map<number, PendingRow[]>())].sort((a, b) => a[0] - b[0])) {
+          // A region reporting after its slot was decided: kept for the per-region view, not decided again.
+          if (state.lastSlot !== null && slot <= state.lastSlot) {
+            upTo = slot;
+            continue;
+          }
+          const reported = new Set(reports.map((r) => r.region));
+          const complete = expected.every((r) => reported.has(r));
+          if (!complete && now < slot + m.timeoutMs + graceMs) break;
+          upTo = slot;
+          const counted = listed.length ? reports.filter((r) => listed.includes(r.region)) : reports;
+          if (!counted.length) continue;
+          outcomes.push(outcomeOf(m, slot, counted));
+        }
+        if (upTo !== null) settled.push({ monitorId: m.id, upTo });
+      }
+
+      const plan = planBatch(outcomes, states, opts.isUnderMaintenance);
+      for (const op of batchStatements(tx, plan)) await op;
+      for (const s of settled) {
+        await executeSql(tx, Prisma.sql`UPDATE "RegionCheck" SET "decidedAt" = ${new Date(now)} WHERE "monitorId" = ${s.monitorId} AND "decidedAt" IS NULL AND "slot" <= ${new Date(s.upTo)}`);
+      }
+      return { decided: plan.rows.length, transitions: plan.transitions, more: waiting.length > ids.length };
+    },
+    { timeout: 30_000, maxWait: 10_000 },
+  );
+}
+
+function parseJson(v: unknown): unknown {
+  return typeof v === "string" ? JSON.parse(v) : v;
+}
+
+function outcomeOf(m: MonitorRow, slot: number, rows: PendingRow[]): CheckOutcome {
+  const reports: RegionReport[] = rows.map((r) => ({ region: r.region, status: r.status as Observed, totalMs: r.totalMs, error: r.error, errorClass: r.errorClass }));
+  const v = decideQuorum(reports, m.quorum);
+  return {
+    monitorId: m.id,
+    region: QUORUM_REGION,
+    slot,
+    latenessMs: Math.max(...rows.map((r) => r.latenessMs)),
+    result: {
+      status: v.status,
+      phases: { totalMs: v.totalMs ?? 0 },
+      ...(v.error ? { error: v.error } : {}),
+      ...(v.errorClass ? { errorClass: v.errorClass as CheckOutcome["result"]["errorClass"] } : {}),
+      details: { regions: Object.fromEntries(reports.map((r) => [r.region, r.status])), quorum: v.quorum },
+    },
+  };
+}

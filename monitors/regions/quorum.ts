@@ -1,0 +1,43 @@
+import type { Observed } from "../state/hysteresis";
+
+export interface RegionReport {
+  region: string;
+  status: Observed;
+  totalMs: number | null;
+  error: string | null;
+  errorClass: string | null;
+}
+
+export interface QuorumVerdict {
+  status: Observed;
+  /** The quorum applied: the configured one, or a majority of the regions that reported, capped at that count. */
+  quorum: number;
+  reported: number;
+  down: string[];
+  degraded: string[];
+  /** Median latency of the regions that answered (null when none did). */
+  totalMs: number | null;
+  error: string | null;
+  errorClass: string | null;
+}
+
+/**
+ * A slot's status from the regions that reported it. Down when at least `quorum` of them say down;
+ * degraded when at least `quorum` say degraded or worse; up otherwise. A region that did not report
+ * is not counted at all (no data, never down). When fewer regions reported than the configured
+ * quorum, all of those that did must agree: the regions that can see the target decide.
+ */
+export function decideQuorum(reports: RegionReport[], configured?: number | null): QuorumVerdict {
+  if (!reports.length) throw new Error("decideQuorum needs at least one region report");
+  const n = reports.length;
+  const quorum = Math.min(configured ?? Math.floor(n / 2) + 1, n);
+  const down = reports.filter((r) => r.status === "down").map((r) => r.region).sort();
+  const degraded = reports.filter((r) => r.status === "degraded").map((r) => r.region).sort();
+  const status: Observed = down.length >= quorum ? "down" : down.length + degraded.length >= quorum ? "degraded" : "up";
+  const answered = reports.filter((r) => r.status !== "down" && r.totalMs !== null).map((r) => r.totalMs!).sort((a, b) => a - b);
+  const totalMs = answered.length ? answered[Math.floor((answered.length - 1) / 2)] : null;
+  // The error says which regions saw it, so one region's blip is readable as such.
+  const failing = reports.filter((r) => r.status === (status === "up" ? "down" : status) && r.error);
+  const error = failing.length ? `${failing.map((r) => r.region).join(", ")}: ${failing[0].error}` : null;
+  return { status, quorum, reported: n, down, degraded, totalMs, error: status === "up" ? null : error, errorClass: status === "up" ? null : (failing[0]?.errorClass ?? null) };
+}
