@@ -103,7 +103,12 @@ export default async function Dashboard() {
             {agents.map((a) => (
               <li key={a.id}>
                 <span className={`pill ${a.alive ? "up" : "down"}`}>{a.alive ? "alive" : "silent"}</span> {a.region} on {a.hostname}, last seen <LocalTime iso={a.lastSeenAt.toISOString()} />
-                {a.latenessP99Ms !== null && <> · lateness p99 {a.latenessP99Ms.toFixed(1)} ms</>}
+                {" "}· {a.monitors} monitor{a.monitors === 1 ? "" : "s"}, {a.checks} checks
+                {a.latenessP99Ms !== null && (
+                  <>
+                    {" "}· lateness p50 {a.latenessP50Ms?.toFixed(1) ?? "–"} ms, p99 {a.latenessP99Ms.toFixed(1)} ms
+                  </>
+                )}
               </li>
             ))}
           </ul>

@@ -5,11 +5,11 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import type { Db } from "../store/client";
 import { uptimeForAll, ALL_WINDOWS } from "../queries/uptime";
+import { agentAlive } from "../queries/agent-liveness";
 
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
 
-const AGENT_ALIVE_MS = 60_000;
 
 function label(v: string): string {
   return v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"');
@@ -57,8 +57,11 @@ export async function prometheusMetrics(db: Db, opts: { includeHidden: boolean; 
   e.metric("openregistry_monitor_last_check_timestamp_seconds", "gauge", "Slot of the last check, Unix time.", monitors.map((m) => [l(m), m.state?.lastSlot ? m.state.lastSlot.getTime() / 1000 : null]));
   e.metric("openregistry_monitor_uptime_ratio", "gauge", "(up + degraded) / (up + degraded + down) over the window; maintenance and no data excluded.", monitors.flatMap((m) => ALL_WINDOWS.map((w) => [{ ...l(m), window: w }, uptime.get(m.id)?.[w].ratio] as [Record<string, string>, number | null | undefined])));
   e.metric("openregistry_monitor_checks_total", "counter", "Checks by the status they count as, over the kept history.", monitors.flatMap((m) => (["up", "degraded", "down", "maintenance"] as const).map((s) => [{ ...l(m), status: s }, Number(totalById.get(m.id)?.[s] ?? 0)] as [Record<string, string>, number])));
-  e.metric("openregistry_agent_up", "gauge", "1 when the agent's heartbeat is under a minute old.", agents.map((a) => [{ agent: a.id, region: a.region }, now - a.lastSeenAt.getTime() < AGENT_ALIVE_MS ? 1 : 0]));
+  e.metric("openregistry_agent_up", "gauge", "1 when the agent's heartbeat is recent (three missed heartbeats make it 0).", agents.map((a) => [{ agent: a.id, region: a.region }, agentAlive(a.lastSeenAt, now) ? 1 : 0]));
   e.metric("openregistry_agent_last_seen_timestamp_seconds", "gauge", "The agent's last heartbeat, Unix time.", agents.map((a) => [{ agent: a.id, region: a.region }, a.lastSeenAt.getTime() / 1000]));
+  e.metric("openregistry_agent_monitors", "gauge", "Monitors the agent probes (its leases, in a region).", agents.map((a) => [{ agent: a.id, region: a.region }, a.monitors]));
+  e.metric("openregistry_agent_checks_total", "counter", "Checks the agent started since it started.", agents.map((a) => [{ agent: a.id, region: a.region }, a.checks]));
+  e.metric("openregistry_agent_lateness_p50_seconds", "gauge", "Median lateness of the agent's recent checks.", agents.map((a) => [{ agent: a.id, region: a.region }, a.latenessP50Ms != null ? a.latenessP50Ms / 1000 : null]));
   e.metric("openregistry_agent_lateness_p99_seconds", "gauge", "p99 lateness of the agent's recent checks.", agents.map((a) => [{ agent: a.id, region: a.region }, a.latenessP99Ms != null ? a.latenessP99Ms / 1000 : null]));
 
   const mem = process.memoryUsage();

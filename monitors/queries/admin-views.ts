@@ -1,3 +1,4 @@
+import { agentAlive } from "./agent-liveness";
 import type { Db } from "../store/client";
 
 /** What the maintainers' area reads. Unlike the public queries, hidden monitors are included. */
@@ -90,6 +91,5 @@ export async function adminUsers(db: Db) {
 
 export async function agentsSeen(db: Db, now = Date.now()) {
   const rows = await db.agent.findMany({ orderBy: { lastSeenAt: "desc" }, take: 100 });
-  // Heartbeats come every 15 s; missing two means the agent is gone.
-  return rows.map((a) => ({ ...a, alive: now - a.lastSeenAt.getTime() < 45_000 }));
+  return rows.map((a) => ({ ...a, alive: agentAlive(a.lastSeenAt, now) }));
 }

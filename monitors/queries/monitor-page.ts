@@ -7,6 +7,7 @@ import { latencySeries, phaseSeries, type ChartRange, type LatencyPoint, type Ph
 import { burnRates, sloStatus, type BurnRate, type SloStatus } from "./slo";
 import { incidentsForMonitor, type PublicIncident } from "./incidents";
 import { monitorsUnderMaintenance } from "./maintenance";
+import { regionView, type RegionView } from "./region-view";
 
 export interface MonitorPage {
   slug: string;
@@ -28,6 +29,8 @@ export interface MonitorPage {
   /** Shown only when the monitor's config sets show_target: internal hostnames must not leak. */
   target: string | null;
   lastError: string | null;
+  /** Per-region status and latency when agents run in several regions. */
+  regions: RegionView[];
 }
 
 /** What a monitor checks, in one line (URL, host:port, name, gateway…). */
@@ -56,7 +59,7 @@ export async function getMonitorPage(db: Db, slug: string, now = Date.now()): Pr
   const m = await findPublicMonitor(db, slug);
   if (!m) return null;
   const sloTarget = { id: m.id, intervalSec: m.intervalSec, sloPercent: m.sloPercent };
-  const [uptime, changes, inMaintenance, bars, latency, phases, slo, burn, incidents] = await Promise.all([
+  const [uptime, changes, inMaintenance, bars, latency, phases, slo, burn, incidents, regions] = await Promise.all([
     uptimeForAll(db, { monitorIds: [m.id], now }),
     db.stateChange.findMany({ where: { monitorId: m.id }, orderBy: { at: "desc" }, take: 20 }),
     monitorsUnderMaintenance(db, now, [m.id]),
@@ -66,6 +69,7 @@ export async function getMonitorPage(db: Db, slug: string, now = Date.now()): Pr
     sloStatus(db, [sloTarget], now),
     m.sloPercent !== null ? burnRates(db, { id: m.id, sloPercent: m.sloPercent }, now) : Promise.resolve([]),
     incidentsForMonitor(db, m.id),
+    regionView(db, m.id, now),
   ]);
   const u = uptime.get(m.id);
   return {
@@ -87,5 +91,6 @@ export async function getMonitorPage(db: Db, slug: string, now = Date.now()): Pr
     incidents,
     target: m.showTarget ? targetOf(m.config) : null,
     lastError: m.showTarget ? (m.state?.lastError ?? null) : null,
+    regions,
   };
 }

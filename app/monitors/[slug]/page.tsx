@@ -89,6 +89,38 @@ export default async function MonitorDetail({ params }: { params: Promise<{ slug
         </div>
       </section>
 
+      {page.regions.length > 0 && (
+        <section className="group" aria-labelledby="regions-h">
+          <h2 id="regions-h">Regions</h2>
+          <table className="regions" data-testid="regions">
+            <thead>
+              <tr>
+                <th scope="col">Region</th>
+                <th scope="col">Last check</th>
+                <th scope="col">Last response</th>
+                <th scope="col">Median, last hour</th>
+                <th scope="col">Failed checks, last hour</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.regions.map((r) => (
+                <tr key={r.region} data-region={r.region}>
+                  <th scope="row">{r.region}</th>
+                  <td>
+                    <span className={`pill ${r.status}`}>{r.status}</span>
+                  </td>
+                  <td>{formatLatency(r.lastLatencyMs)}</td>
+                  <td>{formatLatency(r.medianLatencyMs)}</td>
+                  <td>
+                    {r.failed} of {r.checks}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+
       <section className="group" aria-labelledby="incidents-h">
         <h2 id="incidents-h">Incidents</h2>
         {page.incidents.length === 0 && <div className="row meta">No incidents.</div>}
