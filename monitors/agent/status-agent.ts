@@ -271,7 +271,7 @@ export class StatusAgent {
     if (this.leases && !this.leases.mayCheck(run.monitorId)) return;
     this.checks += 1;
     this.lateness.add(run.latenessMs);
-    const result = await runProbe(def, { ...this.opts.probeOptions, shutdown: signal, env: this.opts.env });
+    const result = await runProbe(def, { ...this.opts.probeOptions, shutdown: signal, env: this.opts.env, region: this.region });
     this.writer.push({ monitorId: run.monitorId, region: this.region, slot: run.slot, latenessMs: run.latenessMs, result });
   }
 

@@ -8,7 +8,6 @@ import { PhaseTimer, timedConnector } from "./phase-timer";
 import { decodeUtf8, readCapped } from "./read-capped";
 import { failure, type ProbeContext, type ProbeResult } from "./types";
 
-const USER_AGENT = "openregistry-status/0.1 (+https://github.com/containerish/OpenRegistry)";
 const DAY_MS = 86_400_000;
 
 /** Options the HTTP-based probes share: TLS trust for tests and private CAs. */
@@ -27,7 +26,7 @@ export async function probeHttp(spec: HttpMonitorSpec, ctx: ProbeContext, opts: 
   });
   const details: Record<string, unknown> = {};
   try {
-    const headers: Record<string, string> = { "user-agent": USER_AGENT };
+    const headers: Record<string, string> = { "user-agent": ctx.userAgent };
     for (const [k, v] of Object.entries(spec.headers)) headers[k.toLowerCase()] = resolveSecret(v, ctx.env);
 
     let url = new URL(spec.url);

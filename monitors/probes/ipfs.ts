@@ -30,7 +30,7 @@ export async function probeIpfs(spec: IpfsMonitorSpec, ctx: ProbeContext, opts: 
   const url = new URL(`/ipfs/${spec.cid}`, spec.gateway);
   url.searchParams.set("format", "raw");
   try {
-    const r = await http.send("GET", url, { accept: "application/vnd.ipld.raw", "user-agent": "openregistry-status/0.1" }, spec.max_bytes + 1);
+    const r = await http.send("GET", url, { accept: "application/vnd.ipld.raw", "user-agent": ctx.userAgent }, spec.max_bytes + 1);
     const phases = { ...r.phases, totalMs: performance.now() - started };
     const details = { httpStatus: r.status, bytes: r.body.length };
     if (r.status === 502 || r.status === 504) return { status: "degraded", phases, details, errorClass: "http_status", error: `gateway answered ${r.status}: it could not fetch the block` };

@@ -1,4 +1,5 @@
 import { redactSecrets, secretForms, type Env } from "../config/secrets";
+import { probeUserAgent } from "./user-agent";
 import type { MonitorDefinition } from "../config/load";
 import { probeDns } from "./dns";
 import { probeHttp, type HttpProbeOptions } from "./http";
@@ -16,6 +17,8 @@ export interface RunProbeOptions extends HttpProbeOptions {
   /** Aborts every in-flight probe (agent shutdown). */
   shutdown?: AbortSignal;
   env?: Env;
+  /** The agent's region, named in the probes' User-Agent. */
+  region?: string;
 }
 
 function dispatch(def: MonitorDefinition, ctx: ProbeContext, opts: RunProbeOptions): Promise<ProbeResult> {
@@ -67,7 +70,7 @@ export async function runProbe(def: MonitorDefinition, opts: RunProbeOptions = {
   const started = performance.now();
   let guard: NodeJS.Timeout | undefined;
   try {
-    const ctx: ProbeContext = { signal: controller.signal, timeoutMs: def.timeoutMs, env: opts.env ?? process.env };
+    const ctx: ProbeContext = { signal: controller.signal, timeoutMs: def.timeoutMs, env: opts.env ?? process.env, userAgent: probeUserAgent(opts.region) };
     const hardStop = new Promise<ProbeResult>((resolve) => {
       guard = setTimeout(() => resolve(failure("timeout", "timeout", { totalMs: performance.now() - started })), def.timeoutMs + GRACE_MS);
     });

@@ -40,7 +40,7 @@ export async function probeSkynet(spec: SkynetMonitorSpec, ctx: ProbeContext, op
   let downloadMs = 0;
   const get = async (name: string, path: string, cap: number) => {
     step = name;
-    const r = await http.send("GET", new URL(path, base), { "user-agent": "openregistry-status/0.1" }, cap);
+    const r = await http.send("GET", new URL(path, base), { "user-agent": ctx.userAgent }, cap);
     steps.push({ name, ms: Math.round(r.ms), status: r.status });
     return r;
   };
@@ -84,7 +84,7 @@ export async function probeSkynet(spec: SkynetMonitorSpec, ctx: ProbeContext, op
         content,
         Buffer.from(`\r\n--${boundary}--\r\n`),
       ]);
-      const up = await http.send("POST", new URL("/skynet/skyfile", base), { "content-type": `multipart/form-data; boundary=${boundary}`, "user-agent": "openregistry-status/0.1" }, 64 * 1024, body);
+      const up = await http.send("POST", new URL("/skynet/skyfile", base), { "content-type": `multipart/form-data; boundary=${boundary}`, "user-agent": ctx.userAgent }, 64 * 1024, body);
       steps.push({ name: "upload", ms: Math.round(up.ms), status: up.status });
       if (up.status !== 200) throw new Failure("http_status", `upload answered ${up.status}`);
       let skylink: string;

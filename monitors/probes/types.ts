@@ -39,6 +39,8 @@ export interface ProbeContext {
   signal: AbortSignal;
   timeoutMs: number;
   env: Env;
+  /** Sent as User-Agent by the HTTP-based probes (probeUserAgent). */
+  userAgent: string;
 }
 
 export function failure(errorClass: ErrorClass, error: string, phases: Phases, details: Record<string, unknown> = {}): ProbeResult {

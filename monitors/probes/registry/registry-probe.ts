@@ -57,7 +57,7 @@ export async function probeRegistry(spec: RegistryMonitorSpec, ctx: ProbeContext
   };
   const call = async (name: string, method: "GET" | "HEAD", url: URL, headers: Record<string, string>, cap: number) => {
     current = name;
-    const r = await http.send(method, url, { "user-agent": "openregistry-status/0.1", ...headers }, cap);
+    const r = await http.send(method, url, { "user-agent": ctx.userAgent, ...headers }, cap);
     record(name, url, r);
     return r;
   };

@@ -26,7 +26,7 @@ export async function probeS3(spec: S3MonitorSpec, ctx: ProbeContext, opts: { ca
   let step = "head";
   try {
     const send = async (method: "HEAD" | "GET", cap: number) => {
-      const headers = { ...signV4({ method, url, region: spec.region, ...credentials }), "user-agent": "openregistry-status/0.1" };
+      const headers = { ...signV4({ method, url, region: spec.region, ...credentials }), "user-agent": ctx.userAgent };
       return http.send(method, url, headers, cap);
     };
     const head = await send("HEAD", 0);
