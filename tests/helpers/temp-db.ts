@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
@@ -66,10 +66,14 @@ async function withAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-/** The migrated template for the committed migrations (named by their hash, so a new migration makes a new one). */
+/** The migrated template for the committed migrations (named by their hash, so any change to them makes a new one). */
 async function template(): Promise<string> {
-  const names = readdirSync(PROVIDERS.postgresql.migrations).sort().join(",");
-  const name = `status_tmpl_${createHash("sha256").update(names).digest("hex").slice(0, 12)}`;
+  const hash = createHash("sha256");
+  for (const dir of readdirSync(PROVIDERS.postgresql.migrations).sort()) {
+    if (dir.endsWith(".toml")) continue;
+    hash.update(dir).update(readFileSync(join(PROVIDERS.postgresql.migrations, dir, "migration.sql")));
+  }
+  const name = `status_tmpl_${hash.digest("hex").slice(0, 12)}`;
   await withAdmin(async (c) => {
     // Test files run in parallel forks: one builds the template, the others wait for it.
     await c.query("SELECT pg_advisory_lock(77001)");

@@ -80,5 +80,9 @@ PRAGMA defer_foreign_keys=OFF;
 CREATE INDEX "RegionCheck_slot_idx" ON "RegionCheck"("slot");
 
 -- CreateIndex
+-- Hand edit: partial, so it holds only the few rows still waiting for a quorum decision.
+CREATE INDEX "RegionCheck_decidedAt_idx" ON "RegionCheck"("decidedAt") WHERE "decidedAt" IS NULL;
+
+-- CreateIndex
 CREATE INDEX "MonitorLease_region_expiresAt_idx" ON "MonitorLease"("region", "expiresAt");
 

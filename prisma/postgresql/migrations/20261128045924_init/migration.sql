@@ -343,6 +343,10 @@ CREATE UNIQUE INDEX "Monitor_slug_key" ON "Monitor"("slug");
 CREATE INDEX "RegionCheck_slot_idx" ON "RegionCheck"("slot");
 
 -- CreateIndex
+-- Hand edit: partial, so it holds only the few rows still waiting for a quorum decision.
+CREATE INDEX "RegionCheck_decidedAt_idx" ON "RegionCheck"("decidedAt") WHERE "decidedAt" IS NULL;
+
+-- CreateIndex
 CREATE INDEX "MonitorLease_region_expiresAt_idx" ON "MonitorLease"("region", "expiresAt");
 
 -- CreateIndex
