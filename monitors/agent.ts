@@ -5,7 +5,7 @@
 import { watch } from "node:fs";
 import { openDatabase } from "./store/client";
 import { configPathFromEnv, ConfigError } from "./config/load";
-import { StatusAgent } from "./agent/status-agent";
+import { AgentSetupError, StatusAgent } from "./agent/status-agent";
 
 function argValue(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -26,6 +26,8 @@ try {
   if (e instanceof ConfigError) {
     console.error(e.message);
     console.error(`agent: ${e.problems.length} problem(s) in the config; nothing was changed in the database`);
+  } else if (e instanceof AgentSetupError) {
+    console.error(`agent: ${e.message}`);
   } else {
     console.error(`agent: failed to start: ${(e as Error).stack ?? e}`);
   }

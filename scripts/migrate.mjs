@@ -82,7 +82,12 @@ const MIGRATION_LOCK = 72_707_001;
 async function deployPostgres(url, log) {
   const { Client } = require("pg");
   const client = new Client({ connectionString: url });
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (e) {
+    const u = new URL(url);
+    throw new Error(`DATABASE_URL: cannot connect to PostgreSQL at ${u.hostname}:${u.port || 5432}, database "${u.pathname.slice(1)}" (${e.message})`);
+  }
   const applied = [];
   try {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Db } from "../store/client";
 import type { Env } from "../config/secrets";
 import { adminCommand } from "./command-registry";
-import { FieldError } from "./admin-command";
+import { FieldError, type CommandOutcome } from "./admin-command";
 import { fieldErrors } from "./form-fields";
 import { clientIp, csrfProblem } from "./request-guard";
 import { safeNextPath } from "./safe-next";
@@ -11,6 +11,7 @@ import { login } from "../auth/login";
 import { SESSION_COOKIE, clearedSessionCookie, deleteSession, isSecureRequest, sessionCookie, sessionUser } from "../auth/sessions";
 import { renderMarkdown } from "../queries/markdown";
 import { withBusyRetry } from "../store/busy-retry";
+import { announceChange } from "../store/change-feed";
 
 const MAX_BODY_BYTES = 512 * 1024;
 
@@ -41,13 +42,35 @@ async function readJson(req: Request): Promise<Record<string, unknown> | Respons
   return json(400, { error: "the body must be a JSON object" });
 }
 
+export interface AdminPostHooks {
+  /**
+   * Runs after a command committed, in the request: the route drops this process's cached public
+   * pages here (Next's revalidatePath), since the engine does not import Next.js.
+   */
+  onCommitted?: (command: string) => void;
+}
+
+/**
+ * After a commit: every web node hears of it (LISTEN/NOTIFY on PostgreSQL), and this process's
+ * own caches are dropped through the hook. The change is saved whatever happens here; a node that
+ * misses the news shows it when its caches age out (ISR 4 s, micro-cache 1 s, JSON 3 s).
+ */
+async function publishChange(db: Db, command: string, hooks: AdminPostHooks): Promise<void> {
+  try {
+    hooks.onCommitted?.(command);
+  } catch (e) {
+    console.error(`admin ${command}: dropping this node's cached pages failed: ${(e as Error).stack ?? e}`);
+  }
+  await announceChange(db, command).catch((e) => console.error(`admin ${command}: telling the other web nodes failed: ${(e as Error).message ?? e}`));
+}
+
 const loginInput = z.object({ email: z.string().max(254).default(""), password: z.string().max(1024).default(""), next: z.string().max(2000).optional() });
 
 /**
  * Every POST of the maintainers' area: CSRF check, then sign-in/out, or a command from the
  * registry with its session, permission and input checked here, on the server, before it runs.
  */
-export async function handleAdminPost(name: string, req: Request, db: Db, env: Env = process.env): Promise<Response> {
+export async function handleAdminPost(name: string, req: Request, db: Db, env: Env = process.env, hooks: AdminPostHooks = {}): Promise<Response> {
   const csrf = csrfProblem(req.headers, env.PUBLIC_URL);
   if (csrf) return json(403, { error: `refused: ${csrf}` });
   const body = await readJson(req);
@@ -79,12 +102,14 @@ export async function handleAdminPost(name: string, req: Request, db: Db, env: E
   if (!can(user.role, command.permission)) return json(403, { error: `your role (${user.role}) may not do this` });
   const parsed = command.input.safeParse(body);
   if (!parsed.success) return json(400, { errors: fieldErrors(parsed.error) });
+  let outcome: CommandOutcome;
   try {
-    const outcome = await withBusyRetry(() => command.run({ db, actor: user, now: new Date(), env }, parsed.data));
-    return json(200, { ok: true, ...outcome });
+    outcome = await withBusyRetry(() => command.run({ db, actor: user, now: new Date(), env }, parsed.data));
   } catch (e) {
     if (e instanceof FieldError) return json(400, { errors: { [e.field]: e.message } });
     console.error(`admin ${name} failed: ${(e as Error).stack ?? e}`);
     return json(500, { error: "the change could not be saved; nothing was changed" });
   }
+  await publishChange(db, name, hooks);
+  return json(200, { ok: true, ...outcome });
 }

@@ -48,6 +48,9 @@ export interface StatusAgentOptions {
 /** How often an agent in a region looks for slots ready to be decided, besides after each write. */
 const DECIDE_EVERY_MS = 1000;
 
+/** A setting that keeps the agent from starting; its message says which and what to do. */
+export class AgentSetupError extends Error {}
+
 /** How long the agent's writes wait synchronously for another process's write lock once it is checking. */
 export const AGENT_BUSY_TIMEOUT_MS = 10;
 
@@ -113,7 +116,7 @@ export class StatusAgent {
     const config = loadConfigFile(this.opts.configFile, this.opts.env ?? process.env);
     const regional = providerOf(this.opts.db) === "postgresql";
     if (!regional && this.region !== "default") {
-      throw new Error(`--region ${this.region}: regions need PostgreSQL (DATABASE_URL=postgresql://…); on SQLite one agent probes every monitor`);
+      throw new AgentSetupError(`--region ${this.region}: regions need PostgreSQL (DATABASE_URL=postgresql://…); on SQLite one agent probes every monitor`);
     }
     const report = await syncConfig(this.opts.db, config);
     this.policy = config.incidents;
