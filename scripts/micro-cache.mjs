@@ -2,6 +2,7 @@
 // Public pages, the JSON API, feeds and badges are the same for every anonymous visitor and
 // change at most every few seconds, so a burst of identical requests costs one render.
 // Bounded by time (TTL) and size; it never stores personal or partial answers.
+// clear() empties it at once when the database says public state changed (web-server.mjs).
 
 const CACHEABLE = /^\/(?:$|monitors\/[a-z0-9-]{1,64}$|incidents\/\d{1,12}$|history(?:\.atom|\.rss)?$|api\/v2\/[a-z/-]+\.json$|badge\/)/;
 // Requests that Next.js answers differently (client navigations, conditional or private requests).
@@ -18,12 +19,23 @@ export class MicroCache {
     this.maxEntries = maxEntries;
     this.maxBodyBytes = maxBodyBytes;
     this.entries = new Map();
-    this.stats = { hits: 0, misses: 0, bypass: 0 };
+    this.stats = { hits: 0, misses: 0, bypass: 0, clears: 0 };
+    // Bumped by clear(): an answer rendered before it must not be stored after it.
+    this.generation = 0;
+  }
+
+  /** Drops every entry, and every answer still being captured (it may predate the change). */
+  clear() {
+    this.entries.clear();
+    this.generation++;
+    this.stats.clears++;
   }
 
   keyFor(req) {
     if (req.method !== "GET" && req.method !== "HEAD") return null;
     const path = req.url.split("?")[0];
+    // The server's own control routes are never public answers (the pattern below excludes them too).
+    if (path.startsWith("/api/internal")) return null;
     if (!CACHEABLE.test(path)) return null;
     for (const h of BYPASS_HEADERS) if (req.headers[h] !== undefined) return null;
     const gzip = /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? "")) ? "gz" : "id";
@@ -52,6 +64,7 @@ export class MicroCache {
   capture(key, req, res) {
     this.stats.misses++;
     if (req.headers["if-none-match"]) return; // the app answers conditionals itself
+    const generation = this.generation;
     const chunks = [];
     let size = 0;
     let tooBig = false;
@@ -81,7 +94,7 @@ export class MicroCache {
       const status = res.statusCode;
       const headers = { ...res.getHeaders(), ...direct };
       const cacheControl = String(headers["cache-control"] ?? "");
-      if (!tooBig && (status === 200 || status === 404) && !/no-store|private/.test(cacheControl) && !headers["set-cookie"]) {
+      if (!tooBig && generation === this.generation && (status === 200 || status === 404) && !/no-store|private/.test(cacheControl) && !headers["set-cookie"]) {
         if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value);
         const plain = {};
         for (const [k, v] of Object.entries(headers)) if (k !== "date" && k !== "connection" && k !== "keep-alive" && k !== "transfer-encoding") plain[k] = Array.isArray(v) ? v.join(", ") : String(v);

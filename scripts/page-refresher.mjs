@@ -3,6 +3,7 @@
 // on a quiet status page the first visitor during an outage would see the old "operational".
 // So the web process asks for its own hot pages every couple of seconds: the home page always,
 // other pages while people read them. Requests carry x-status-refresh to skip the micro-cache.
+// refreshNow() runs a pass at once, after a change dropped the cached pages (web-server.mjs).
 
 const HOT_FOR_MS = 10 * 60_000;
 const MAX_HOT = 50;
@@ -14,6 +15,7 @@ export class PageRefresher {
     this.hot = new Map([["/", Infinity]]);
     this.timer = null;
     this.running = false;
+    this.pass = Promise.resolve();
   }
 
   touch(path) {
@@ -30,9 +32,20 @@ export class PageRefresher {
     if (this.timer) clearInterval(this.timer);
   }
 
-  async tick() {
-    if (this.running) return; // a slow regeneration must not pile up requests
+  /** A full pass that starts after the one in progress, if any (which may have fetched a page before the change). */
+  async refreshNow() {
+    while (this.running) await this.pass;
+    return this.tick();
+  }
+
+  tick() {
+    if (this.running) return this.pass; // a slow regeneration must not pile up requests
     this.running = true;
+    this.pass = this.#refreshAll();
+    return this.pass;
+  }
+
+  async #refreshAll() {
     try {
       const now = Date.now();
       for (const [path, seen] of this.hot) {

@@ -25,6 +25,7 @@ import { LeaseManager, leaseTimingFromEnv, type LeaseTiming } from "../regions/l
 import { RegionCheckWriter } from "../regions/region-check-writer";
 import { decideSlots } from "../regions/quorum-decider";
 import { firstLine } from "../store/error-text";
+import { announceChange } from "../store/change-feed";
 
 export interface StatusAgentOptions {
   db: Db;
@@ -319,6 +320,8 @@ export class StatusAgent {
     if (report.more) this.automationAgain = true;
     for (const id of report.opened) this.log(`incident ${id} opened`);
     for (const id of report.resolved) this.log(`incident ${id} resolved automatically`);
+    // Web nodes drop their cached pages at once instead of after their few seconds of age.
+    if (report.opened.length || report.resolved.length) await announceChange(db, "incident.auto").catch(() => {});
     let queued = report.handled;
     queued += await queueDueReminders(db, this.policy.remindEveryMs, Date.now(), this.opts.env);
     queued += await queueMaintenanceTransitions(db, Date.now(), this.opts.env);
@@ -358,6 +361,10 @@ export class StatusAgent {
       await this.decide().catch(() => {});
       // The others take over at their next renewal instead of after the leases expire.
       await this.leases.releaseAll().catch(() => {});
+      // They claim beyond their share only once this agent no longer counts as live: drop the
+      // heartbeat row now, not after automation and the outbox (which can take seconds), or its
+      // share stays reserved until the heartbeat is a ttl old and the release gains nothing.
+      await this.opts.db.agent.delete({ where: { id: this.id } }).catch(() => {});
     }
     await this.automationRun;
     // Changes committed by the last batch become incidents before the process exits.

@@ -7,7 +7,13 @@
 export class TtlCache<T> {
   private readonly entries = new Map<string, { value: Promise<T>; expires: number }>();
 
-  constructor(private readonly ttlMs: number, private readonly maxEntries = 1000) {}
+  constructor(private readonly ttlMs: number, private readonly maxEntries = 1000) {
+    everyCache().add(this as TtlCache<unknown>);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
 
   get(key: string, compute: () => Promise<T>, now = Date.now()): Promise<T> {
     const hit = this.entries.get(key);
@@ -19,4 +25,16 @@ export class TtlCache<T> {
     value.catch(() => this.entries.delete(key));
     return value;
   }
+}
+
+// On globalThis like the shared client (monitors/queries/shared-db.ts): Next.js may load this module
+// once per route bundle, and a change must reach every copy.
+function everyCache(): Set<TtlCache<unknown>> {
+  const g = globalThis as { statusTtlCaches?: Set<TtlCache<unknown>> };
+  return (g.statusTtlCaches ??= new Set());
+}
+
+/** Drops every cached answer of this process (a change was committed here or on another web node). */
+export function clearTtlCaches(): void {
+  for (const c of everyCache()) c.clear();
 }
