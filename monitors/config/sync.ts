@@ -72,5 +72,9 @@ export async function syncConfig(db: Db, config: LoadedConfig, now = new Date())
       await tx.setting.upsert({ where: { key }, create: { key, value: value as Prisma.InputJsonValue }, update: { value: value as Prisma.InputJsonValue } });
     }
     return report;
-  });
+  }, SYNC_TRANSACTION);
 }
+
+// Several agents starting together wait for each other's sync (advisory lock): that wait must not
+// count against Prisma's default 5 s transaction timeout.
+const SYNC_TRANSACTION = { timeout: 60_000, maxWait: 10_000 };

@@ -14,8 +14,9 @@ export const DEFAULT_LEASE_TIMING: LeaseTiming = { ttlMs: 15_000, renewEveryMs: 
 export function leaseTimingFromEnv(env: Record<string, string | undefined> = process.env): LeaseTiming {
   const ttlMs = Number(env.LEASE_TTL_MS || DEFAULT_LEASE_TIMING.ttlMs);
   const renewEveryMs = Number(env.LEASE_RENEW_MS || Math.round(ttlMs / 3));
-  if (!(ttlMs >= 500) || !(renewEveryMs >= 100) || renewEveryMs * 2 > ttlMs) {
-    throw new Error(`LEASE_TTL_MS (${ttlMs}) must be at least 500 and LEASE_RENEW_MS (${renewEveryMs}) at least 100 and at most half of it`);
+  // An agent checks until ttl - renew after its last renewal: a third leaves one slow renewal of slack.
+  if (!(ttlMs >= 500) || !(renewEveryMs >= 100) || renewEveryMs * 3 > ttlMs) {
+    throw new Error(`LEASE_TTL_MS (${ttlMs}) must be at least 500, and LEASE_RENEW_MS (${renewEveryMs}) at least 100 and at most a third of it`);
   }
   return { ttlMs, renewEveryMs };
 }
@@ -97,6 +98,9 @@ export class LeaseManager {
     const released: number[] = [];
     if (held.size > share) {
       released.push(...[...held].sort((a, b) => b - a).slice(0, held.size - share));
+      // Stop checking them before the rows are free: another agent may claim them as soon as the
+      // statement commits, while validUntil would otherwise allow checks until this tick returns.
+      for (const id of released) this.validUntil.delete(id);
       await executeSql(db, Prisma.sql`UPDATE "MonitorLease" SET "agentId" = NULL, "expiresAt" = ${at} WHERE "region" = ${region} AND "agentId" = ${agentId} AND "monitorId" IN (${Prisma.join(released)})`);
       for (const id of released) held.delete(id);
     }

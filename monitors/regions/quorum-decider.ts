@@ -74,14 +74,19 @@ export async function decideSlots(db: Db, opts: QuorumDeciderOptions, now = Date
 
   return db.$transaction(
     async (tx) => {
+      const mine = await querySql<Array<{ id: number }>>(tx, Prisma.sql`SELECT "id" FROM "Monitor" WHERE "id" IN (${Prisma.join(ids)}) ORDER BY "id" FOR NO KEY UPDATE SKIP LOCKED`);
+      if (!mine.length) return { decided: 0, transitions: [], more: waiting.length > ids.length };
+      const locked = mine.map((m) => Number(m.id));
+      // Their state is read by a second statement, whose snapshot is taken once the locks are held.
+      // The locking statement's snapshot can predate the commit of the agent that decided them just
+      // before (PostgreSQL re-reads only rows that were updated; the monitor row was only locked),
+      // and hysteresis on that stale state repeated or skipped state changes.
       const monitors = await querySql<MonitorRow[]>(
         tx,
         Prisma.sql`SELECT m."id", m."timeoutMs", m."confirmDown", m."confirmUp", m."regions", m."quorum", s."status", s."since", s."lastSlot", s."pending"
                    FROM "Monitor" m LEFT JOIN "MonitorState" s ON s."monitorId" = m."id"
-                   WHERE m."id" IN (${Prisma.join(ids)}) FOR NO KEY UPDATE OF m SKIP LOCKED`,
+                   WHERE m."id" IN (${Prisma.join(locked)})`,
       );
-      if (!monitors.length) return { decided: 0, transitions: [], more: waiting.length > ids.length };
-      const locked = monitors.map((m) => m.id);
       const rows = await querySql<PendingRow[]>(
         tx,
         Prisma.sql`SELECT "monitorId", "slot", "region", "status", "totalMs", "latenessMs", "error", "errorClass" FROM "RegionCheck"

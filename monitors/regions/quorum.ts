@@ -10,7 +10,7 @@ export interface RegionReport {
 
 export interface QuorumVerdict {
   status: Observed;
-  /** The quorum applied: the configured one, or a majority of the regions that reported, capped at that count. */
+  /** The quorum applied: the configured one, or a majority of the regions that reported. */
   quorum: number;
   reported: number;
   down: string[];
@@ -24,20 +24,21 @@ export interface QuorumVerdict {
 /**
  * A slot's status from the regions that reported it. Down when at least `quorum` of them say down;
  * degraded when at least `quorum` say degraded or worse; up otherwise. A region that did not report
- * is not counted at all (no data, never down). When fewer regions reported than the configured
- * quorum, all of those that did must agree: the regions that can see the target decide.
+ * is not counted at all (no data, never down). The default quorum is a majority of the regions that
+ * reported; a configured quorum is kept as it is, so when fewer regions reported than it asks for,
+ * the slot cannot be down: one region's view never outvotes an explicit quorum.
  */
 export function decideQuorum(reports: RegionReport[], configured?: number | null): QuorumVerdict {
   if (!reports.length) throw new Error("decideQuorum needs at least one region report");
   const n = reports.length;
-  const quorum = Math.min(configured ?? Math.floor(n / 2) + 1, n);
+  const quorum = configured ?? Math.floor(n / 2) + 1;
   const down = reports.filter((r) => r.status === "down").map((r) => r.region).sort();
   const degraded = reports.filter((r) => r.status === "degraded").map((r) => r.region).sort();
   const status: Observed = down.length >= quorum ? "down" : down.length + degraded.length >= quorum ? "degraded" : "up";
   const answered = reports.filter((r) => r.status !== "down" && r.totalMs !== null).map((r) => r.totalMs!).sort((a, b) => a - b);
   const totalMs = answered.length ? answered[Math.floor((answered.length - 1) / 2)] : null;
   // The error says which regions saw it, so one region's blip is readable as such.
-  const failing = reports.filter((r) => r.status === (status === "up" ? "down" : status) && r.error);
+  const failing = reports.filter((r) => (status === "degraded" ? r.status !== "up" : r.status === "down") && r.error);
   const error = failing.length ? `${failing.map((r) => r.region).join(", ")}: ${failing[0].error}` : null;
   return { status, quorum, reported: n, down, degraded, totalMs, error: status === "up" ? null : error, errorClass: status === "up" ? null : (failing[0]?.errorClass ?? null) };
 }
