@@ -1,6 +1,7 @@
 import { defineConfig } from "vitest/config";
 
-// Files whose assertions are about timing (lateness, missed slots, measurement error under load):
+// Files whose assertions are about timing (lateness, missed slots, measurement error under load,
+// six agents handing over leases):
 // they run after the others, one at a time, so they never share the two cores with another file.
 // The core integration suite, run a second time on PostgreSQL (tests/helpers/temp-db.ts reads the provider).
 const ON_POSTGRES = [
@@ -18,7 +19,7 @@ const ON_POSTGRES = [
   "tests/integration/maintenance-and-links.test.ts",
 ];
 
-const TIMING = ["tests/integration/target-faults.test.ts", "tests/integration/crash-safety.test.ts", "tests/integration/load-under-probing.test.ts"];
+const TIMING = ["tests/integration/regions-quorum.test.ts", "tests/integration/target-faults.test.ts", "tests/integration/crash-safety.test.ts", "tests/integration/load-under-probing.test.ts"];
 
 export default defineConfig({
   test: {
