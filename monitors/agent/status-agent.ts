@@ -24,7 +24,7 @@ import { purgeExpiredAccessData } from "../auth/purge-expired";
 import { LeaseManager, leaseTimingFromEnv, type LeaseTiming } from "../regions/lease-manager";
 import { RegionCheckWriter } from "../regions/region-check-writer";
 import { decideSlots } from "../regions/quorum-decider";
-import { firstLine } from "../store/error-text";
+import { RepeatingPass } from "./repeating-pass";
 import { announceChange } from "../store/change-feed";
 
 export interface StatusAgentOptions {
@@ -76,17 +76,12 @@ export class StatusAgent {
   private startedAt = new Date();
   private policy: IncidentPolicy = DEFAULT_INCIDENT_POLICY;
   private outbox?: OutboxWorker;
-  private automationTimer: NodeJS.Timeout | null = null;
-  private automationRun: Promise<void> | null = null;
-  private automationAgain = false;
+  private automation!: RepeatingPass;
   /** Set on PostgreSQL: leases decide which monitors this agent probes. */
   private leases?: LeaseManager;
   private leaseTiming!: LeaseTiming;
-  private leaseTimer: NodeJS.Timeout | null = null;
-  private leaseRun: Promise<void> | null = null;
-  private decideTimer: NodeJS.Timeout | null = null;
-  private decideRun: Promise<void> | null = null;
-  private decideAgain = false;
+  private leaseRenewal?: RepeatingPass;
+  private decision?: RepeatingPass;
   /** Monitors this region probes (enabled, and listing this region or none). */
   private regionDefs = new Map<number, MonitorDefinition>();
 
@@ -126,7 +121,7 @@ export class StatusAgent {
     if (regional) {
       this.leaseTiming = this.opts.leases ?? leaseTimingFromEnv(this.opts.env);
       this.leases = new LeaseManager(this.opts.db, this.id, this.region, this.leaseTiming);
-      this.writer = new RegionCheckWriter(this.opts.db, this.id, { flushDelayMs: 100, log: this.log, onWritten: () => this.scheduleDecide(0) });
+      this.writer = new RegionCheckWriter(this.opts.db, this.id, { flushDelayMs: 100, log: this.log, onWritten: () => this.decision?.poke() });
     } else {
       this.writer = new ResultWriter(this.opts.db, this.states, {
         region: this.region,
@@ -150,15 +145,18 @@ export class StatusAgent {
     if (regional) {
       await this.heartbeat();
       await this.renewLeases();
-      this.scheduleLeaseRenewal();
-      this.scheduleDecide(0);
+      this.leaseRenewal = new RepeatingPass("lease renewal", this.leaseTiming.renewEveryMs, () => this.heartbeat().then(() => this.renewLeases()), this.log);
+      this.leaseRenewal.poke(this.leaseTiming.renewEveryMs);
+      this.decision = new RepeatingPass("slot decision", DECIDE_EVERY_MS, () => this.decide(), this.log);
+      this.decision.poke();
     }
     if (this.opts.notifications !== false) {
       const n = this.opts.notifications ?? {};
       this.outbox = new OutboxWorker(this.opts.db, { deliver: n.deliver ?? channelDeliverer(this.opts.env ?? process.env), retry: n.retry, pollMs: n.pollMs, log: this.log });
       this.outbox.start();
     }
-    this.scheduleAutomation(0);
+    this.automation = new RepeatingPass("incident automation", this.opts.automationEveryMs ?? 5000, () => this.automate(), this.log);
+    this.automation.poke();
     if (this.opts.housekeeping !== false) {
       const retention = retentionFromEnv(this.opts.env);
       this.housekeeping = startHousekeeping(
@@ -228,44 +226,11 @@ export class StatusAgent {
     }
   }
 
-  private scheduleLeaseRenewal(): void {
-    if (this.stopping) return;
-    this.leaseTimer = setTimeout(() => {
-      this.leaseTimer = null;
-      this.leaseRun = this.heartbeat()
-        .then(() => this.renewLeases())
-        .catch((e) => this.log(`lease renewal failed, will retry: ${firstLine(e)}`))
-        .finally(() => {
-          this.leaseRun = null;
-          this.scheduleLeaseRenewal();
-        });
-    }, this.leaseTiming.renewEveryMs);
-  }
-
   /** Slots of every region's checks, decided by quorum; runs after each write and every second. */
-  private scheduleDecide(delayMs: number): void {
-    if (this.decideRun) {
-      this.decideAgain = true;
-      return;
-    }
-    if (this.decideTimer) clearTimeout(this.decideTimer);
-    this.decideTimer = setTimeout(() => {
-      this.decideTimer = null;
-      this.decideRun = this.decide()
-        .catch((e) => this.log(`slot decision failed, will retry: ${firstLine(e)}`))
-        .finally(() => {
-          this.decideRun = null;
-          const again = this.decideAgain;
-          this.decideAgain = false;
-          if (!this.stopping) this.scheduleDecide(again ? 0 : DECIDE_EVERY_MS);
-        });
-    }, delayMs);
-  }
-
-  private async decide(): Promise<void> {
+  private async decide(): Promise<boolean> {
     const pass = await decideSlots(this.opts.db, { agentAliveMs: this.leaseTiming.ttlMs, isUnderMaintenance: (id, slot) => this.calendar.isUnderMaintenance(id, slot) });
-    if (pass.more) this.decideAgain = true;
     if (pass.transitions.length) this.onCommitted(pass.transitions);
+    return pass.more;
   }
 
   private async check(run: SlotRun, signal: AbortSignal): Promise<void> {
@@ -285,39 +250,16 @@ export class StatusAgent {
       this.log(`${def?.slug ?? t.monitorId}: ${t.from} -> ${t.to} since ${new Date(t.at).toISOString()}${t.reason ? ` (${t.reason})` : ""}`);
     }
     this.opts.onTransitions?.(transitions);
-    this.scheduleAutomation(0);
+    this.automation.poke();
   }
 
   /**
    * Incidents, reminders and maintenance start/end events, run right after a commit that
-   * changed a state and every few seconds otherwise. Never two passes at once.
+   * changed a state and every few seconds otherwise.
    */
-  private scheduleAutomation(delayMs: number): void {
-    if (this.automationRun) {
-      this.automationAgain = true;
-      return;
-    }
-    if (this.automationTimer) clearTimeout(this.automationTimer);
-    this.automationTimer = setTimeout(() => {
-      this.automationTimer = null;
-      this.automationRun = this.automate()
-        .catch((e) => this.log(`incident automation failed, will retry: ${(e as Error).message.split("\n")[0]}`))
-        .finally(() => {
-          this.automationRun = null;
-          const again = this.automationAgain;
-          this.automationAgain = false;
-          if (!this.stopping) this.scheduleAutomation(again ? 0 : (this.opts.automationEveryMs ?? 5000));
-        });
-    }, delayMs);
-  }
-
-  private stopping = false;
-
-  private async automate(): Promise<void> {
+  private async automate(): Promise<boolean> {
     const db = this.opts.db;
     const report = await handleStateChanges(db, this.policy, { env: this.opts.env });
-    // A storm is handled a slice per pass, with the event loop free between slices.
-    if (report.more) this.automationAgain = true;
     for (const id of report.opened) this.log(`incident ${id} opened`);
     for (const id of report.resolved) this.log(`incident ${id} resolved automatically`);
     // Web nodes drop their cached pages at once instead of after their few seconds of age.
@@ -326,6 +268,8 @@ export class StatusAgent {
     queued += await queueDueReminders(db, this.policy.remindEveryMs, Date.now(), this.opts.env);
     queued += await queueMaintenanceTransitions(db, Date.now(), this.opts.env);
     if (queued) this.outbox?.poke();
+    // A storm is handled a slice per run, with the event loop free between slices.
+    return report.more;
   }
 
   private checks = 0;
@@ -347,17 +291,14 @@ export class StatusAgent {
 
   /** Graceful stop: no new checks, running ones finish or time out, all results are written. */
   async stop(): Promise<void> {
-    this.stopping = true;
-    if (this.automationTimer) clearTimeout(this.automationTimer);
-    if (this.leaseTimer) clearTimeout(this.leaseTimer);
-    await this.leaseRun;
+    await this.automation.stop();
+    await this.leaseRenewal?.stop();
     await this.housekeeping?.stop();
     await this.scheduler.stop();
     await this.writer.drain();
     this.writer.close();
     if (this.leases) {
-      if (this.decideTimer) clearTimeout(this.decideTimer);
-      await this.decideRun;
+      await this.decision?.stop();
       await this.decide().catch(() => {});
       // The others take over at their next renewal instead of after the leases expire.
       await this.leases.releaseAll().catch(() => {});
@@ -366,7 +307,6 @@ export class StatusAgent {
       // share stays reserved until the heartbeat is a ttl old and the release gains nothing.
       await this.opts.db.agent.delete({ where: { id: this.id } }).catch(() => {});
     }
-    await this.automationRun;
     // Changes committed by the last batch become incidents before the process exits.
     await this.automate().catch(() => {});
     await this.outbox?.stop();

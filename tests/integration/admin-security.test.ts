@@ -9,6 +9,7 @@ import { can } from "../../monitors/auth/permissions";
 import { hashPassword } from "../../monitors/auth/password";
 import { WRONG_CREDENTIALS } from "../../monitors/auth/login";
 import { SESSION_COOKIE } from "../../monitors/auth/sessions";
+import { postAdmin, type AdminPostOptions, type AdminPostResult } from "../helpers/admin-http";
 import { tokenHash } from "../../monitors/auth/session-token";
 
 const PASSWORD = "correct horse battery staple";
@@ -16,23 +17,8 @@ const ADMIN = "admin@example.com";
 const RESPONDER = "responder@example.com";
 const LOCKED = "lockme@example.com";
 
-interface PostResult {
-  status: number;
-  json: Record<string, unknown> | undefined;
-  headers: Headers;
-}
-
-interface PostOptions {
-  /** Session token sent as the status_session cookie. */
-  session?: string;
-  /** Origin header; null sends none. Defaults to this site's origin. */
-  origin?: string | null;
-  /** Whether to send x-status-request: 1 (default true). */
-  csrfHeader?: boolean;
-  headers?: Record<string, string>;
-  /** A raw body instead of JSON. */
-  raw?: string;
-}
+type PostResult = AdminPostResult;
+type PostOptions = AdminPostOptions;
 
 describe("maintainers' area security (real web server)", () => {
   let t: TempDb;
@@ -45,22 +31,7 @@ describe("maintainers' area security (real web server)", () => {
   let ipCounter = 0;
   const nextIp = () => `10.9.${Math.floor(++ipCounter / 250)}.${(ipCounter % 250) + 1}`;
 
-  async function post(name: string, body: unknown, opts: PostOptions = {}): Promise<PostResult> {
-    const headers: Record<string, string> = { "content-type": "application/json" };
-    if (opts.csrfHeader !== false) headers["x-status-request"] = "1";
-    if (opts.origin !== null) headers.origin = opts.origin ?? web.url;
-    if (opts.session !== undefined) headers.cookie = `${SESSION_COOKIE}=${opts.session}`;
-    Object.assign(headers, opts.headers);
-    const r = await fetch(`${web.url}/admin/api/${name}`, { method: "POST", headers, body: opts.raw ?? JSON.stringify(body), redirect: "manual" });
-    const text = await r.text();
-    let json: Record<string, unknown> | undefined;
-    try {
-      json = JSON.parse(text) as Record<string, unknown>;
-    } catch {
-      json = undefined;
-    }
-    return { status: r.status, json, headers: r.headers };
-  }
+  const post = (name: string, body: unknown, opts: PostOptions = {}) => postAdmin(web.url, name, body, opts);
 
   function login(email: string, password: string, extra: Omit<PostOptions, "raw"> & { next?: string } = {}): Promise<PostResult> {
     const { next, ...opts } = extra;

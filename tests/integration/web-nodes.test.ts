@@ -13,6 +13,7 @@ import { WRONG_CREDENTIALS } from "../../monitors/auth/login";
 import { SESSION_COOKIE } from "../../monitors/auth/sessions";
 import { CHANGE_CHANNEL } from "../../monitors/store/change-feed";
 import { MicroCache } from "../../scripts/micro-cache.mjs";
+import { postAdmin, type AdminPostResult } from "../helpers/admin-http";
 
 const PASSWORD = "correct horse battery staple";
 const ADMIN = "admin@example.com";
@@ -21,29 +22,14 @@ const FRESHNESS_PROMISE_MS = 10_000;
 
 type Web = Awaited<ReturnType<typeof startWeb>>;
 
-interface PostResult {
-  status: number;
-  json: Record<string, unknown> | undefined;
-  headers: Headers;
-}
+type PostResult = AdminPostResult;
 
 let ipCounter = 0;
 /** A fresh client address per login (the servers trust X-Forwarded-For here), so one test's attempts never count in another's. */
 const freshIp = () => `10.77.${Math.floor(++ipCounter / 250)}.${(ipCounter % 250) + 1}`;
 
-async function post(web: Web, name: string, body: unknown, opts: { session?: string; ip?: string } = {}): Promise<PostResult> {
-  const headers: Record<string, string> = { "content-type": "application/json", "x-status-request": "1", origin: web.url, "x-forwarded-for": opts.ip ?? freshIp() };
-  if (opts.session) headers.cookie = `${SESSION_COOKIE}=${opts.session}`;
-  const r = await fetch(`${web.url}/admin/api/${name}`, { method: "POST", headers, body: JSON.stringify(body), redirect: "manual" });
-  const text = await r.text();
-  let json: Record<string, unknown> | undefined;
-  try {
-    json = JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    json = undefined;
-  }
-  return { status: r.status, json, headers: r.headers };
-}
+const post = (web: Web, name: string, body: unknown, opts: { session?: string; ip?: string } = {}) =>
+  postAdmin(web.url, name, body, { session: opts.session, headers: { "x-forwarded-for": opts.ip ?? freshIp() } });
 
 const login = (web: Web, email: string, password: string, ip?: string) => post(web, "login", { email, password }, { ip });
 
