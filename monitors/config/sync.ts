@@ -75,6 +75,6 @@ export async function syncConfig(db: Db, config: LoadedConfig, now = new Date())
   }, SYNC_TRANSACTION);
 }
 
-// Several agents starting together wait for each other's sync (advisory lock): that wait must not
-// count against Prisma's default 5 s transaction timeout.
-const SYNC_TRANSACTION = { timeout: 60_000, maxWait: 10_000 };
+// Several agents starting together wait for each other's sync (advisory lock), and a first sync of
+// 10,000 monitors on PostgreSQL writes for about a minute: neither may hit Prisma's default 5 s.
+const SYNC_TRANSACTION = { timeout: 600_000, maxWait: 60_000 };

@@ -65,17 +65,17 @@ export async function decideSlots(db: Db, opts: QuorumDeciderOptions, now = Date
   const graceMs = opts.graceMs ?? DEFAULT_DECIDE_GRACE_MS;
   const live = await querySql<Array<{ region: string }>>(db, Prisma.sql`SELECT DISTINCT "region" FROM "Agent" WHERE "lastSeenAt" > ${new Date(now - opts.agentAliveMs)}`);
   const liveRegions = new Set(live.map((r) => r.region));
-  const waiting = await querySql<Array<{ monitorId: number }>>(
-    db,
-    Prisma.sql`SELECT DISTINCT "monitorId" FROM "RegionCheck" WHERE "decidedAt" IS NULL ORDER BY "monitorId" LIMIT ${MONITORS_PER_PASS + 1}`,
-  );
-  if (!waiting.length) return { decided: 0, transitions: [], more: false };
-  const ids = waiting.slice(0, MONITORS_PER_PASS).map((r) => Number(r.monitorId));
-
   return db.$transaction(
     async (tx) => {
-      const mine = await querySql<Array<{ id: number }>>(tx, Prisma.sql`SELECT "id" FROM "Monitor" WHERE "id" IN (${Prisma.join(ids)}) ORDER BY "id" FOR NO KEY UPDATE SKIP LOCKED`);
-      if (!mine.length) return { decided: 0, transitions: [], more: waiting.length > ids.length };
+      // Waiting monitors are picked and locked in one statement, so an agent deciding at the same
+      // time skips these and takes the next ones: every agent decides a share, in parallel.
+      const mine = await querySql<Array<{ id: number }>>(
+        tx,
+        Prisma.sql`SELECT "id" FROM "Monitor" WHERE "id" IN (SELECT "monitorId" FROM "RegionCheck" WHERE "decidedAt" IS NULL)
+                   ORDER BY "id" LIMIT ${MONITORS_PER_PASS} FOR NO KEY UPDATE SKIP LOCKED`,
+      );
+      if (!mine.length) return { decided: 0, transitions: [], more: false };
+      const more = mine.length === MONITORS_PER_PASS;
       const locked = mine.map((m) => Number(m.id));
       // Their state is read by a second statement, whose snapshot is taken once the locks are held.
       // The locking statement's snapshot can predate the commit of the agent that decided them just
@@ -128,10 +128,18 @@ export async function decideSlots(db: Db, opts: QuorumDeciderOptions, now = Date
 
       const plan = planBatch(outcomes, states, opts.isUnderMaintenance);
       for (const op of batchStatements(tx, plan)) await op;
-      for (const s of settled) {
-        await executeSql(tx, Prisma.sql`UPDATE "RegionCheck" SET "decidedAt" = ${new Date(now)} WHERE "monitorId" = ${s.monitorId} AND "decidedAt" IS NULL AND "slot" <= ${new Date(s.upTo)}`);
+      if (settled.length) {
+        // One statement for the pass: each monitor's checks up to its last decided slot.
+        // (Cast: a parameter inside CASE gets no type from the column it is compared with.)
+        const upTo = Prisma.join(settled.map((x) => Prisma.sql`WHEN ${x.monitorId} THEN ${new Date(x.upTo)}::timestamp(3)`), " ");
+        await executeSql(
+          tx,
+          Prisma.sql`UPDATE "RegionCheck" SET "decidedAt" = ${new Date(now)}
+                     WHERE "monitorId" IN (${Prisma.join(settled.map((x) => x.monitorId))}) AND "decidedAt" IS NULL
+                       AND "slot" <= CASE "monitorId" ${upTo} END`,
+        );
       }
-      return { decided: plan.rows.length, transitions: plan.transitions, more: waiting.length > ids.length };
+      return { decided: plan.rows.length, transitions: plan.transitions, more };
     },
     { timeout: 30_000, maxWait: 10_000 },
   );

@@ -42,7 +42,11 @@ function loadPostgresClient(): Promise<typeof import("../../prisma/postgresql/cl
 export async function openDatabase(url?: string, opts: { busyTimeoutMs?: number; poolSize?: number } = {}): Promise<{ db: Db; target: DatabaseTarget }> {
   const target = resolveDatabaseTarget(url);
   if (target.provider === "postgresql") {
-    const adapter = new PrismaPg({ connectionString: target.url, max: opts.poolSize ?? Number(process.env.DATABASE_POOL_SIZE || DEFAULT_POOL_SIZE) });
+    // JIT off: the status page's uptime query (one statement of ~18 UNION ALL pieces) sits near
+    // jit_above_cost and, when compiled, spends ~110 of its ~125 ms compiling (BENCHMARKS.md).
+    // A connection string that sets its own options keeps them.
+    const options = new URL(target.url).searchParams.has("options") ? undefined : "-c jit=off";
+    const adapter = new PrismaPg({ connectionString: target.url, options, max: opts.poolSize ?? Number(process.env.DATABASE_POOL_SIZE || DEFAULT_POOL_SIZE) });
     const { PrismaClient: PostgresPrismaClient } = await loadPostgresClient();
     const db = new PostgresPrismaClient({ adapter }) as unknown as Db;
     return { db, target };
