@@ -105,5 +105,152 @@ export function renderBenchmarks(f: Any): string {
     out.push(`| the agent beyond the bare client: median / p99 | ${round2(lp.measurementErrorMs.median - lp.referenceErrorMs.median)} / ${round2(lp.measurementErrorMs.p99 - lp.referenceErrorMs.p99)} ms | within 3 ms: median ${ok(lp.measurementErrorMs.median - lp.referenceErrorMs.median <= 3)}, p99 ${ok(lp.measurementErrorMs.p99 - lp.referenceErrorMs.p99 <= 3)} |`);
     out.push(`| agent lateness p50 / p99 / max | ${lp.latenessMs.p50} / ${lp.latenessMs.p99} / ${lp.latenessMs.max} ms | p99 under 50 ms: ${ok(lp.latenessMs.p99 < 50)} |`, "");
   }
+
+  const pw = f.pgWeb;
+  if (pw) renderPgWeb(out, pw, ok);
+  const sl = f.scaleLateness;
+  if (sl) renderScaleLateness(out, sl, ok);
   return out.join("\n");
+}
+
+const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? `${(a / b).toFixed(2)}×` : "–");
+const orDash = (v: unknown, unit = "") => (v === undefined || v === null || (typeof v === "number" && !Number.isFinite(v)) ? "–" : `${v}${unit}`);
+/** A factor for reading: 29.7 → "29.7×", 0.02 → "1/50". */
+const times = (r: number) => (r >= 1 ? `${Number(r.toFixed(1))}×` : `1/${Math.round(1 / r)}`);
+const runOf = (run: string | null | undefined) => (run ? `\`${run.split(" on ")[0]}\` on ${run.split(" on ")[1]}` : "no run recorded");
+
+function renderPgWeb(out: string[], pw: Any, ok: (pass: boolean) => string) {
+  const s = pw.storage;
+  const q = pw.sqlite?.storage;
+  out.push("## PostgreSQL: the year of 100 monitors, its uptime query and web throughput", "");
+  out.push(
+    `The same year as the storage section (\`bench/seed-history.ts\`, same seed, same store functions) seeded into PostgreSQL (database \`status_bench_year\` through \`@prisma/adapter-pg\`), then \`VACUUM ANALYZE\`. Sizes are \`pg_database_size\` (the whole database, catalog included) and \`pg_total_relation_size\` of \`CheckResult\` (heap, TOAST and indexes). SQLite figures are those of the storage section (${runOf(pw.sqlite?.storageRun)}) and the web section (${runOf(pw.sqlite?.webRun)}).`,
+    "",
+  );
+  out.push("| figure | SQLite | PostgreSQL | PostgreSQL / SQLite |", "| --- | --- | --- | --- |");
+  out.push(`| database size after a year | ${orDash(q?.fileMb, " MB")} (after VACUUM) | ${s.fileMb} MB (after VACUUM ANALYZE) | ${ratio(s.fileMb, q?.fileMb)} |`);
+  out.push(`| bytes per stored result (table and key) | ${orDash(q?.bytesPerResult)} | ${s.bytesPerResult} | ${ratio(s.bytesPerResult, q?.bytesPerResult)} |`);
+  out.push(`| raw results kept / rollup rows | ${q ? `${q.rawRows.toLocaleString("en")} / ${q.rollupRows.toLocaleString("en")}` : "–"} | ${s.rawRows.toLocaleString("en")} / ${s.rollupRows.toLocaleString("en")} | |`);
+  out.push(`| all uptime windows for all 100 monitors (\`uptimeForAll\`, 50 runs) | median ${orDash(q?.uptimeAllWindowsMs?.median)} ms, p95 ${orDash(q?.uptimeAllWindowsMs?.p95)} ms | median ${s.uptimeAllWindowsMs.median} ms, p95 ${s.uptimeAllWindowsMs.p95} ms | ${ratio(s.uptimeAllWindowsMs.median, q?.uptimeAllWindowsMs?.median)} (median) |`);
+  out.push(`| seeding time | ${orDash(q?.seedSeconds, " s")} | ${orDash(s.seedSeconds, " s")} | ${ratio(s.seedSeconds, q?.seedSeconds)} |`, "");
+  out.push("Largest PostgreSQL tables and indexes: " + s.tables.map((t: Any) => `${t.name} ${t.mb} MB`).join(", ") + ".", "");
+  if (s.freeSpace?.length) {
+    out.push(
+      "PostgreSQL's VACUUM keeps the files and marks the space of deleted rows free for reuse (SQLite's VACUUM rebuilds the file): " +
+        s.freeSpace.map((t: Any) => `\`${t.name}\` is ${t.mb} MB, of which ${t.liveMb} MB live rows and ${t.freePercent}% free space`).join("; ") +
+        " (pgstattuple). The free space in `Rollup` is where the minute rollups retention deleted were; new ones fill it again, so the file stays about this size.",
+      "",
+    );
+  }
+
+  const e = pw.explain;
+  if (e) {
+    out.push("### The status page's uptime query on PostgreSQL", "");
+    out.push(
+      `\`countsSince\` through \`uptimeForAll\` for all 100 monitors and all five windows: one statement of ${e.pieces} \`UNION ALL\` pieces, captured as sent (text and bound parameters) and run under \`EXPLAIN (ANALYZE, BUFFERS)\` through the same client, ${e.executionMs.runs} times after 3 warm-up runs. Execution time median ${e.executionMs.median} ms (min ${e.executionMs.min}, max ${e.executionMs.max}), planning ${e.planningMs.median} ms; the whole \`uptimeForAll\` call from Node (planning, execution, transfer, decoding) median ${s.uptimeAllWindowsMs.median} ms.`,
+      "",
+    );
+    const off = pw.jitOff;
+    const forced = pw.jitForced;
+    out.push(
+      `The planner estimates the whole statement at ${Math.round(e.totalCost).toLocaleString("en")}, next to \`jit_above_cost\` (100,000 by default)${e.rowEstimates ? `: its row estimates for the ${e.rowEstimates.scans} scans of \`Rollup\` that return rows range from ${times(e.rowEstimates.minRatio)} to ${times(e.rowEstimates.maxRatio)} the rows they return (median ${times(e.rowEstimates.medianRatio)})` : ""}. Above the threshold PostgreSQL JIT-compiles the statement at every execution, and which side it lands on depends on the sample of the last ANALYZE: in this run it ${e.jitMs ? `**did** (JIT ${e.jitMs.median} ms of the ${e.executionMs.median} ms)` : "did not"}. The table makes both cases certain: \`jit=off\`, and \`jit_above_cost=50000\` so that this statement is always compiled (settings given to every connection through the URL's \`options\`).`,
+      "",
+    );
+    if (off && forced) {
+      const root = (v: Any) => v?.web?.find((r: Any) => r.microCache !== false && r.connections === 10);
+      const root50 = (v: Any) => v?.web?.find((r: Any) => r.microCache !== false && r.connections === 50);
+      const bare = (v: Any) => v?.web?.find((r: Any) => r.microCache === false);
+      const cell = (r: Any) => (r ? `${r.requestsPerSecond} (${r.p50Ms} / ${r.p99Ms} ms)` : "–");
+      const pgDefault = { web: pw.web.filter((r: Any) => new URL(r.url).pathname === "/") };
+      const sqliteRoot = { web: (pw.sqlite?.web ?? []).filter((r: Any) => new URL(r.url).pathname === "/") };
+      out.push("| settings | EXPLAIN ANALYZE execution, median | of which JIT | `uptimeForAll` median / p95 | `/` req/s (p50 / p99), 10 connections | 50 connections | 10, micro-cache off |", "| --- | --- | --- | --- | --- | --- | --- |");
+      out.push(`| PostgreSQL defaults (this run) | ${e.executionMs.median} ms | ${e.jitMs ? `${e.jitMs.median} ms` : "none"} | ${s.uptimeAllWindowsMs.median} / ${s.uptimeAllWindowsMs.p95} ms | ${cell(root(pgDefault))} | ${cell(root50(pgDefault))} | ${cell(bare(pgDefault))} |`);
+      for (const [label, v] of [["`jit=off`", off], ["`jit_above_cost=50000` (JIT certain)", forced]] as const) {
+        out.push(`| ${label} | ${v.explain.executionMs.median} ms | ${v.explain.jitMs ? `${v.explain.jitMs.median} ms` : "none"} | ${v.uptimeAllWindowsMs.median} / ${v.uptimeAllWindowsMs.p95} ms | ${cell(root(v))} | ${cell(root50(v))} | ${cell(bare(v))} |`);
+      }
+      out.push(`| SQLite (${runOf(pw.sqlite?.webRun)}) | – | – | ${orDash(q?.uptimeAllWindowsMs?.median)} / ${orDash(q?.uptimeAllWindowsMs?.p95)} ms | ${cell(root(sqliteRoot))} | ${cell(root50(sqliteRoot))} | ${cell(bare(sqliteRoot))} |`, "");
+      const jitLines = (plan: string) => plan.slice(plan.indexOf("JIT:")).trim();
+      if (forced.explain.jitMs) out.push("With JIT, the plan ends with:", "", "```", jitLines(forced.explain.plan), "```", "");
+    }
+    out.push("<details><summary>The statement (parameters written in for reading)</summary>", "", "```sql", e.readable, "```", "", "</details>", "");
+    out.push("<details><summary>EXPLAIN (ANALYZE, BUFFERS), the run of median execution time</summary>", "", "```", e.plan, "```", "", "</details>", "");
+  }
+
+  if (pw.web?.length) {
+    out.push("### Web throughput: PostgreSQL next to SQLite", "");
+    out.push("The web section's method on the PostgreSQL year: `npm run web` with `DATABASE_URL=postgresql://…`, autocannon in its own process at low priority, 15 s per row after a 3 s warm-up, with the 1 s micro-cache, then without it (`MICRO_CACHE_MS=0`). The PostgreSQL server runs on the same two cores.", "");
+    out.push("| path | micro-cache | connections | SQLite req/s | SQLite p50 / p99 | PostgreSQL req/s | PostgreSQL p50 / p99 | PostgreSQL errors | req/s PostgreSQL / SQLite |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+    const key = (r: Any) => `${new URL(r.url).pathname}|${r.microCache === false ? "off" : "on"}|${r.connections}`;
+    const sqlite = new Map<string, Any>((pw.sqlite?.web ?? []).map((r: Any) => [key(r), r]));
+    for (const r of pw.web) {
+      const l = sqlite.get(key(r));
+      out.push(
+        `| \`${new URL(r.url).pathname}\` | ${r.microCache === false ? "off" : "on"} | ${r.connections} | ${l ? l.requestsPerSecond : "–"} | ${l ? `${l.p50Ms} / ${l.p99Ms} ms` : "–"} | ${r.requestsPerSecond} | ${r.p50Ms} / ${r.p99Ms} ms | ${r.errors + r.non2xx} | ${l ? ratio(r.requestsPerSecond, l.requestsPerSecond) : "–"} |`,
+      );
+    }
+    out.push("");
+  }
+  if (pw.machineLoad) out.push(`Load average (1, 5, 15 min) before the section: ${pw.machineLoad.before.join(", ")}; after: ${pw.machineLoad.after.join(", ")} (two cores; other work on the machine shows here).`, "");
+}
+
+function renderScaleLateness(out: string[], sl: Any, ok: (pass: boolean) => string) {
+  const region = sl.regions?.[0];
+  out.push(`## Scale on PostgreSQL: ${sl.monitors.toLocaleString("en")} monitors at ${sl.intervalSeconds} s, ${sl.agents} agents in one region`, "");
+  out.push(
+    `${sl.agents} agent processes (the bundle \`npm start\` runs, with its Node flags, \`--region ${sl.region}\`) started 2 s apart against one PostgreSQL database, sharing ${sl.monitors.toLocaleString("en")} http monitors (interval ${sl.intervalSeconds} s, timeout 5 s) through leases (TTL ${sl.leaseTtlMs / 1000} s, renewed every third of it) against a loopback server in its own process that records every request. The bench watches the leases every second until every agent holds its fair share and none is free, then measures for ${sl.windowSeconds} s: every monitor's slot comes twice in that window. Run: ${sl.totalSeconds} s in all. Lateness = actual start − slot, from \`RegionCheck.latenessMs\` of the window's slots. Missed = a slot of the window with no region check; duplicated = a slot the target was asked for more than once.`,
+    "",
+  );
+  if (sl.agentPatch) {
+    out.push(
+      `**The stock agents did not all start**: ${sl.stockAgent.started} of ${sl.stockAgent.of} started when spawned together with ${sl.monitors.toLocaleString("en")} monitors (\`${sl.stockAgent.error}\`). The config sync writes every monitor, one statement each, in one interactive transaction, and on PostgreSQL the wait for the other agents' syncs (advisory lock) counts against that transaction's timeout. The figures below are of the agent bundled with ${sl.agentPatch}, everything else unchanged.`,
+      "",
+    );
+  }
+  out.push("| figure | value | target |", "| --- | --- | --- |");
+  out.push(
+    sl.settled
+      ? `| leases settled to a fair share | ${sl.settleSeconds.fromLaunch} s after the first agent was spawned; the last agent had started ${orDash(sl.settleSeconds.lastAgentStartedAfter, " s")} after it, so ${orDash(sl.settleSeconds.fromLastAgentStarted, " s")} after the last start | |`
+      : `| leases settled to a fair share | **not within ${sl.settleSeconds.fromLaunch} s**: the window below began unsettled | |`,
+  );
+  out.push(`| checks in the window | ${sl.checksInWindow.toLocaleString("en")} | |`);
+  out.push(`| lateness p50 / p99 / max, all agents | ${sl.latenessMs.p50} / ${sl.latenessMs.p99} / ${sl.latenessMs.max} ms | p99 under 50 ms: ${ok(sl.latenessMs.p99 < 50)} |`);
+  if (region) {
+    out.push(`| slots of the window: expected / missed / duplicated (region ${region.region}) | ${region.window.expected.toLocaleString("en")} / ${region.window.missed} / ${region.window.duplicated} | none missed or duplicated: ${ok(region.window.missed === 0 && region.window.duplicated === 0)} |`);
+    if (region.startup) out.push(`| slots from the first agent's start to settling (${region.startup.seconds} s): expected / missed / duplicated | ${region.startup.expected.toLocaleString("en")} / ${region.startup.missed} / ${region.startup.duplicated} | |`);
+  }
+  out.push(`| quorum decision: decidedAt − slot, p50 / p99 / max | ${sl.quorum.decideDelayMs.p50} / ${sl.quorum.decideDelayMs.p99} / ${sl.quorum.decideDelayMs.max} ms (${sl.quorum.decidedSlotsInWindow.toLocaleString("en")} of the window's slots decided by its end; ${sl.quorum.undecidedOlderThan10sAtEnd.toLocaleString("en")} region checks older than 10 s undecided then) | |`);
+  if (sl.quorum.decidedPerSecond !== undefined) out.push(`| region checks arriving / decided per second in the window | ${sl.quorum.arrivingPerSecond} / ${sl.quorum.decidedPerSecond} | decided at least as fast as they arrive: ${ok(sl.quorum.decidedPerSecond >= sl.quorum.arrivingPerSecond)} |`);
+  const c = sl.cpuPercentOfOneCore;
+  out.push(`| CPU over the window, % of one core | agents ${c.agents}%, PostgreSQL server ${c.postgres}% (all its processes: other clients of the server count too), target ${c.target}%; the whole machine ${c.machine}% of ${c.cores * 100}% (other work ${c.others}%) | |`);
+  const ps = sl.postgresPerSecond;
+  if (ps) out.push(`| PostgreSQL work per second over the window | ${ps.commits.toLocaleString("en")} commits, ${ps.tuplesReturned.toLocaleString("en")} tuples returned (scans), ${ps.leaseRowUpdates.toLocaleString("en")} lease rows updated, ${ps.regionCheckIndexScans.toLocaleString("en")} index scans of RegionCheck | |`);
+  out.push("");
+  if (sl.latenessSteps?.length) {
+    out.push("Through the window, in 20 s steps of slot time, next to the quorum decision's backlog (region checks not yet decided, the most seen in the step) and the three agents' CPU:", "");
+    out.push("| seconds into the window | checks | lateness p50 / p99 / max | undecided region checks | agents' CPU (% of one core, together) |", "| --- | --- | --- | --- | --- |");
+    for (const st of sl.latenessSteps) out.push(`| ${st.fromSecond}–${st.fromSecond + 20} | ${st.latenessMs.n.toLocaleString("en")} | ${st.latenessMs.p50} / ${st.latenessMs.p99} / ${st.latenessMs.max} ms | ${orDash(st.undecided?.toLocaleString("en"))} | ${orDash(st.agentsCpu, "%")} |`);
+    out.push("");
+    const ab = sl.afterBacklog;
+    out.push(
+      ab
+        ? `Steady state: once the decision backlog left by the start-up was worked off (under 200 waiting, ${ab.fromSecond} s into the window), for one more interval (${ab.seconds} s): lateness p50 / p99 / max ${ab.latenessMs.p50} / ${ab.latenessMs.p99} / ${ab.latenessMs.max} ms over ${ab.latenessMs.n.toLocaleString("en")} checks (p99 under 50 ms: ${ok(ab.latenessMs.p99 < 50)}); ${ab.missed} of ${ab.expected.toLocaleString("en")} slots missed, ${ab.duplicated} duplicated; agents' CPU ${ab.agentsCpu}% of one core together, PostgreSQL ${ab.postgresCpu}%.`
+        : "Steady state was not reached: the decision backlog left by the start-up was not worked off within the window and 90 s after it.",
+      "",
+    );
+  }
+  if (sl.quorum.backlog?.length) {
+    out.push("Every 5 s from the first spawn: seconds, undecided region checks, the agents' CPU and the PostgreSQL server's CPU since the previous sample (% of one core): " + sl.quorum.backlog.map((b: Any) => `${b.t} s: ${b.undecided.toLocaleString("en")}${b.agentsCpu === null || b.agentsCpu === undefined ? "" : ` (${b.agentsCpu}%, ${b.postgresCpu}%)`}`).join("; ") + ".", "");
+  }
+  out.push("| agent | monitors held | checks in the window | lateness p50 / p99 / max | heartbeat p50 / p99 (last 2,048 checks) | CPU (% of one core) | RSS median / max | started after |", "| --- | --- | --- | --- | --- | --- | --- | --- |");
+  for (const a of sl.perAgent) {
+    const hb = a.heartbeat;
+    out.push(
+      `| ${a.agent} | ${a.monitorsHeld.toLocaleString("en")} | ${a.checksInWindow.toLocaleString("en")} | ${a.latenessMs.p50} / ${a.latenessMs.p99} / ${a.latenessMs.max} ms | ${hb ? `${round2(hb.latenessP50Ms ?? NaN)} / ${round2(hb.latenessP99Ms ?? NaN)} ms` : "–"} | ${a.cpuPercent}% | ${a.rssMb.median} / ${a.rssMb.max} MB | ${orDash(a.startedAfterSeconds, " s")} |`,
+    );
+  }
+  out.push("");
+  if (sl.leaseTimeline?.length) {
+    out.push("Leases held per agent (agent 1 / 2 / 3, free), each time they changed: " + sl.leaseTimeline.map((p: Any) => `${p.t} s: ${p.held.join(" / ")}, ${p.free} free`).join("; ") + ".", "");
+  }
+  if (sl.machineLoad) out.push(`Load average (1, 5, 15 min) before the section: ${sl.machineLoad.before.join(", ")}; after: ${sl.machineLoad.after.join(", ")}.`, "");
 }

@@ -3,11 +3,14 @@
  * Order matters: the year database from the storage bench is what the web benches serve.
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
+import { cpus, loadavg, totalmem } from "node:os";
 import { benchStorage } from "./storage";
 import { measureProbeError } from "./measurement-error";
 import { benchLateness } from "./lateness";
-import { httpLoad, type LoadResult } from "./http-load";
+import { httpLoad } from "./http-load";
+import { webThroughput } from "./web-throughput";
+import { benchPgWeb, PG_WEB_PATHS } from "./pg-web";
+import { benchScaleLateness } from "./scale-lateness";
 import { startWeb } from "../tests/helpers/web-process";
 import { renderBenchmarks } from "./report";
 import { benchRegistryPull } from "./registry-pull";
@@ -55,35 +58,39 @@ if (want("error") && storage) {
 
 if (want("web") && storage) {
   log("web throughput on the year database");
-  const web = await startWeb(storage.databaseUrl);
-  const results: LoadResult[] = [];
   const slug = "monitor-001";
-  for (const path of ["/", `/monitors/${slug}`, "/api/v2/summary.json", `/badge/${slug}/uptime.svg`]) {
-    const probe = await fetch(`${web.url}${path}`);
-    if (probe.status !== 200) {
-      log(`skipping ${path}: answers ${probe.status}`);
-      continue;
-    }
-    for (const c of [10, 50]) {
-      await httpLoad(`${web.url}${path}`, c, 3); // warm-up
-      const r = await httpLoad(`${web.url}${path}`, c, 15);
-      results.push(r);
-      log(JSON.stringify(r));
-    }
-  }
-  await web.stop();
-  // The same paths with the micro-cache off: what Next.js's own cache (ISR) and the
-  // app's 3–5 s data caches give on their own.
-  const bare = await startWeb(storage.databaseUrl, { MICRO_CACHE_MS: "0" });
-  for (const path of ["/", "/api/v2/summary.json", `/badge/${slug}/uptime.svg`]) {
-    await fetch(`${bare.url}${path}`);
-    await httpLoad(`${bare.url}${path}`, 10, 3);
-    const r = { ...(await httpLoad(`${bare.url}${path}`, 10, 15)), microCache: false };
-    results.push(r);
-    log(JSON.stringify(r));
-  }
-  await bare.stop();
-  figures.web = results;
+  figures.web = await webThroughput(storage.databaseUrl, {
+    paths: ["/", `/monitors/${slug}`, "/api/v2/summary.json", `/badge/${slug}/uptime.svg`],
+    barePaths: ["/", "/api/v2/summary.json", `/badge/${slug}/uptime.svg`],
+    log,
+  });
+}
+
+// The machine's load average around a section: other work on this two-core machine shows there.
+const load = () => loadavg().map((v) => Number(v.toFixed(2)));
+const command = only.length ? `npm run bench -- ${only.join(" ")}` : "npm run bench";
+const runDate = String(figures.date).slice(0, 10);
+
+if (want("pg-web")) {
+  const before = load();
+  const pg = await benchPgWeb({ reuse, log });
+  // A reused database was seeded by an earlier run: keep that run's seeding figures.
+  const prevPg = (previous as { pgWeb?: { storage?: { seedSeconds?: number; rawWritten?: number } } }).pgWeb?.storage;
+  if (reuse && prevPg && !Number.isFinite(pg.storage.seedSeconds)) Object.assign(pg.storage, { seedSeconds: prevPg.seedSeconds, rawWritten: prevPg.rawWritten });
+  // The SQLite figures it is compared with: this run's web and storage sections, else the last run's.
+  const prevRuns = (previous as { sectionRuns?: Record<string, string> }).sectionRuns ?? {};
+  const sqliteWeb = ((figures.web as Array<{ url: string }> | undefined) ?? []).filter((r) => PG_WEB_PATHS.includes(new URL(r.url).pathname));
+  const sqliteStorage = figures.storage as Record<string, unknown> | undefined;
+  figures.pgWeb = {
+    ...pg,
+    sqlite: {
+      webRun: want("web") ? `${command} on ${runDate}` : (prevRuns.web ?? null),
+      storageRun: needsYear ? `${command} on ${runDate}` : (prevRuns.storage ?? null),
+      web: sqliteWeb,
+      storage: sqliteStorage ? { fileMb: sqliteStorage.fileMb, bytesPerResult: sqliteStorage.bytesPerResult, rawRows: sqliteStorage.rawRows, rollupRows: sqliteStorage.rollupRows, seedSeconds: sqliteStorage.seedSeconds, uptimeAllWindowsMs: sqliteStorage.uptimeAllWindowsMs } : null,
+    },
+    machineLoad: { before, after: load() },
+  };
 }
 
 if (want("registry")) {
@@ -110,11 +117,16 @@ if (want("load")) {
   log(JSON.stringify(figures.loadUnderProbing));
 }
 
+if (want("scale-lateness")) {
+  log("scale-lateness: 10,000 monitors at 60 s over 3 agents in one region on PostgreSQL (leases settle, then two full intervals; 4 to 8 minutes)");
+  figures.scaleLateness = await benchScaleLateness({ monitors: 10_000, agents: 3, windowSeconds: 120, settleTimeoutSeconds: 300, log: (s) => log(`scale-lateness: ${s}`) });
+  log(JSON.stringify(figures.scaleLateness));
+}
+
 // Which run each section's figures come from, so a partial run does not pass for a full one.
-const sections = ["storage", "error", "web", "registry", "lateness", "csp", "load"];
+const sections = ["storage", "error", "web", "registry", "lateness", "csp", "load", "pg-web", "scale-lateness"];
 const runs = { ...((previous as { sectionRuns?: Record<string, string> }).sectionRuns ?? {}) };
-const command = only.length ? `npm run bench -- ${only.join(" ")}` : "npm run bench";
-for (const name of sections) if (want(name) && (name !== "storage" || needsYear)) runs[name] = `${command} on ${String(figures.date).slice(0, 10)}`;
+for (const name of sections) if (want(name) && (name !== "storage" || needsYear)) runs[name] = `${command} on ${runDate}`;
 figures.sectionRuns = runs;
 
 writeFileSync("BENCHMARKS.md", renderBenchmarks(figures));

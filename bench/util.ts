@@ -1,6 +1,7 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { migrate } from "../scripts/migrate.mjs";
+import pg from "pg";
 import { openDatabase } from "../monitors/store/client";
 
 export const WORK_DIR = join(process.cwd(), "bench", ".work");
@@ -26,6 +27,45 @@ export async function freshDb(name: string) {
   return { db, url, file };
 }
 
+/** The PostgreSQL server the PostgreSQL benches create their databases on (trust auth). */
+export const BENCH_POSTGRES_URL = process.env.BENCH_POSTGRES_URL || "postgresql://postgres@127.0.0.1:5432/test";
+
+/** The URL of database `name` on the bench's PostgreSQL server. */
+export function pgDatabaseUrl(name: string): string {
+  const u = new URL(BENCH_POSTGRES_URL);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+/** Runs `fn` with a connection to the server's maintenance database (for CREATE / DROP DATABASE). */
+export async function withPgAdmin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ connectionString: BENCH_POSTGRES_URL });
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end();
+  }
+}
+
+export async function pgDatabaseExists(name: string): Promise<boolean> {
+  return withPgAdmin(async (c) => Boolean((await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])).rowCount));
+}
+
+/** A fresh, migrated PostgreSQL database `name` (dropped first if it exists, with its connections). */
+export async function freshPgDb(name: string, opts: { poolSize?: number } = {}) {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`bad database name ${name}`);
+  await withPgAdmin(async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${name}`);
+  });
+  const url = pgDatabaseUrl(name);
+  const r = await migrate({ env: { ...process.env, DATABASE_URL: url }, quiet: true });
+  if (!r.ok) throw new Error(`migration failed: ${r.output}`);
+  const { db } = await openDatabase(url, { poolSize: opts.poolSize });
+  return { db, url, name };
+}
+
 /** CPU seconds and RSS of a process, read from /proc (Linux). */
 export async function processUsage(pid: number): Promise<{ cpuSeconds: number; rssMb: number }> {
   const { readFileSync } = await import("node:fs");
@@ -34,4 +74,35 @@ export async function processUsage(pid: number): Promise<{ cpuSeconds: number; r
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const rss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
   return { cpuSeconds: ticks / 100, rssMb: rss / 1024 };
+}
+
+/** Busy and total jiffies of the whole machine (all cores), from /proc/stat. */
+export async function machineTicks(): Promise<{ busy: number; total: number }> {
+  const { readFileSync } = await import("node:fs");
+  const f = readFileSync("/proc/stat", "utf8").split("\n")[0].trim().split(/\s+/).slice(1).map(Number);
+  const idle = f[3] + (f[4] ?? 0);
+  const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
+  return { busy: total - idle, total };
+}
+
+/**
+ * CPU seconds of every process whose command is `comm` (for example all PostgreSQL server
+ * processes), with the CPU of their children that have exited (a PostgreSQL backend's time moves
+ * to the postmaster's when its connection closes).
+ */
+export async function commandCpuSeconds(comm: string): Promise<number> {
+  const { readdirSync, readFileSync } = await import("node:fs");
+  let ticks = 0;
+  for (const pid of readdirSync("/proc")) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const raw = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (raw.slice(raw.indexOf("(") + 1, raw.lastIndexOf(")")) !== comm) continue;
+      const stat = raw.slice(raw.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(stat[11]) + Number(stat[12]) + Number(stat[13]) + Number(stat[14]);
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return ticks / 100;
 }
