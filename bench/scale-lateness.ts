@@ -19,7 +19,7 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import { stringify } from "yaml";
 import { commandCpuSeconds, freshPgDb, machineTicks, median, processUsage, quantile, round, WORK_DIR } from "./util";
-import { AGENT_BUNDLE, AGENT_NODE_FLAGS, buildAgentIfNeeded } from "../scripts/build-agent.mjs";
+import { AGENT_BUILD_OPTIONS, AGENT_BUNDLE, AGENT_NODE_FLAGS, buildAgentIfNeeded } from "../scripts/build-agent.mjs";
 import type { Db } from "../monitors/store/client";
 
 /** The PostgreSQL database this bench creates (dropped and made again each run). */
@@ -58,9 +58,12 @@ const SCALE_AGENT_BUNDLE = join(WORK_DIR, "agent-scale.mjs");
 function patchSync(src: string): { contents: string; patch: string } {
   const named = /const SYNC_TRANSACTION = \{ timeout: ([\d_]+), maxWait: ([\d_]+) \};/.exec(src);
   if (named) {
+    // Never lower what the agent already allows: raise both to at least the bench's figure.
+    const timeout = Math.max(Number(named[1].replace(/_/g, "")), SYNC_TX_TIMEOUT_MS);
+    const maxWait = Math.max(Number(named[2].replace(/_/g, "")), SYNC_TX_TIMEOUT_MS);
     return {
-      contents: src.replace(named[0], `const SYNC_TRANSACTION = { timeout: ${SYNC_TX_TIMEOUT_MS}, maxWait: ${SYNC_TX_TIMEOUT_MS} };`),
-      patch: `syncConfig's transaction timeout raised from ${named[1].replace(/_/g, "")} ms to ${SYNC_TX_TIMEOUT_MS} ms (SYNC_TRANSACTION in monitors/config/sync.ts)`,
+      contents: src.replace(named[0], `const SYNC_TRANSACTION = { timeout: ${timeout}, maxWait: ${maxWait} };`),
+      patch: `syncConfig's transaction timeout ${timeout > Number(named[1].replace(/_/g, "")) ? `raised from ${named[1].replace(/_/g, "")} ms to ${timeout} ms` : `left at ${timeout} ms`}, its maxWait at ${maxWait} ms (SYNC_TRANSACTION in monitors/config/sync.ts)`,
     };
   }
   const end = /(\n {4}return report;\n {2}\})\);\n\}/;
@@ -74,18 +77,10 @@ function patchSync(src: string): { contents: string; patch: string } {
 }
 
 export async function buildPatchedAgent(): Promise<string> {
-  const root = process.cwd();
   let patch = "";
   await build({
-    entryPoints: [join(root, "monitors", "agent.ts")],
+    ...AGENT_BUILD_OPTIONS,
     outfile: SCALE_AGENT_BUNDLE,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    sourcemap: "linked",
-    logLevel: "warning",
     plugins: [
       {
         name: "sync-transaction-timeout",
@@ -228,10 +223,75 @@ export async function benchScaleLateness(
     await buildAgentIfNeeded();
     log(`stock agents: do ${agentCount} start together with ${n} monitors?`);
     let launchedAt = Date.now();
+    // Which Agent row is which process: the rows' startedAt follow the spawn order.
+    let agentRows: Array<{ id: string; startedAt: Date; lastSeenAt: Date; monitors: number; checks: number; latenessP50Ms: number | null; latenessP99Ms: number | null }> = [];
+    const idOrder = () => [...agentRows].sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime()).map((r) => r.id);
+    const polls: LeasePoll[] = [];
+    const rss: number[][] = Array.from({ length: agentCount }, () => []);
+    const share = Math.ceil(n / agentCount);
+    let settledAt: number | null = null;
+    let settledByCap = false;
+    let unsettledAfter = 0;
+    let windowStart: number | null = null;
+    let startUsage: Array<{ cpuSeconds: number }> = [];
+    let startPg = 0;
+    let startTarget = 0;
+    let startMachine = { busy: 0, total: 0 };
+    /** Region checks the quorum decision has not taken yet, every 5 s. */
+    const backlog: Array<{ t: number; at: number; undecided: number; agentsCpu: number; postgresCpu: number }> = [];
+    let lastCpu: { at: number; agents: number; pg: number } | null = null;
+    let startDbStats: DbStats | null = null;
+    let pollCount = 0;
+    /** The decision backlog, with the agents' and PostgreSQL's CPU (% of one core) since the last sample. */
+    const sampleBacklog = async () => {
+      const cpu = { at: Date.now(), agents: 0, pg: await commandCpuSeconds("postgres") };
+      for (const a of agents) cpu.agents += await processUsage(a.child.pid!).then((u) => u.cpuSeconds).catch(() => 0);
+      const undecided = await db!.regionCheck.count({ where: { decidedAt: null } });
+      const sample = {
+        t: round((cpu.at - launchedAt) / 1000, 1),
+        at: cpu.at,
+        undecided,
+        agentsCpu: lastCpu ? pct(cpu.agents - lastCpu.agents, cpu.at - lastCpu.at) : NaN,
+        postgresCpu: lastCpu ? pct(cpu.pg - lastCpu.pg, cpu.at - lastCpu.at) : NaN,
+      };
+      backlog.push(sample);
+      lastCpu = cpu;
+      return sample;
+    };
+    const assertAlive = () => {
+      for (const a of agents) if (a.child.exitCode !== null) throw new Error(`agent ${a.index + 1} exited (${a.child.exitCode}):\n${a.out().slice(-3000)}`);
+    };
+
+    /** One look at the agents and their leases (every second), and every fifth time at the decision backlog. */
+    const pollOnce = async () => {
+      const now = Date.now();
+      agentRows = await db!.agent.findMany({ where: { region }, select: { id: true, startedAt: true, lastSeenAt: true, monitors: true, checks: true, latenessP50Ms: true, latenessP99Ms: true } });
+      const order = idOrder();
+      const groups = await db!.monitorLease.groupBy({ by: ["agentId"], where: { region, expiresAt: { gt: new Date(now) } }, _count: { _all: true } });
+      const byAgent = new Map(groups.map((g) => [g.agentId, g._count._all]));
+      const held = agents.map((_, i) => byAgent.get(order[i] ?? "") ?? 0);
+      const liveAgents = agentRows.filter((r) => r.lastSeenAt.getTime() > now - 15_000).length;
+      const poll: LeasePoll = { t: round((now - launchedAt) / 1000, 1), held, free: n - held.reduce((a, b) => a + b, 0), liveAgents };
+      const last = polls.at(-1);
+      if (!last || last.free !== poll.free || last.liveAgents !== poll.liveAgents || last.held.some((h, i) => h !== poll.held[i])) polls.push(poll);
+      const fair = liveAgents === agentCount && poll.free === 0 && held.every((h) => h <= share && h >= n - (agentCount - 1) * share);
+      for (let i = 0; i < agents.length; i++) {
+        try {
+          rss[i].push((await processUsage(agents[i].child.pid!)).rssMb);
+        } catch {
+          // exiting
+        }
+      }
+      if (pollCount++ % 5 === 0) await sampleBacklog();
+      return { now, poll, held, fair };
+    };
+
     agents.push(...(await launch(AGENT_BUNDLE)));
+    // Watched as the measured run is (if they all start, they are the agents measured).
     for (let until = Date.now() + settleTimeoutMs; Date.now() < until; ) {
       if (agents.every((a) => startedAt(a.out()) !== null) || agents.some((a) => a.child.exitCode !== null)) break;
-      await sleep(200);
+      await sleep(1000);
+      await pollOnce().catch(() => {});
     }
     const failed = agents.filter((a) => startedAt(a.out()) === null);
     const stockAgent = {
@@ -256,74 +316,21 @@ export async function benchScaleLateness(
       db = (await freshPgDb(PG_SCALE_DATABASE, { poolSize: 3 })).db;
       agentPatch = await buildPatchedAgent();
       log(`the stock agents did not all start; running the agent bundled with ${agentPatch}`);
+      polls.length = 0;
+      backlog.length = 0;
+      for (const r of rss) r.length = 0;
+      lastCpu = null;
+      pollCount = 0;
       launchedAt = Date.now();
       agents.push(...(await launch(SCALE_AGENT_BUNDLE)));
     }
     log(`${agentCount} agents spawned (2 s apart) in region ${region}`);
-
-    // Which Agent row is which process: the rows' startedAt follow the spawn order.
-    let agentRows: Array<{ id: string; startedAt: Date; lastSeenAt: Date; monitors: number; checks: number; latenessP50Ms: number | null; latenessP99Ms: number | null }> = [];
-    const idOrder = () => [...agentRows].sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime()).map((r) => r.id);
-    const polls: LeasePoll[] = [];
-    const rss: number[][] = agents.map(() => []);
-    const share = Math.ceil(n / agentCount);
-    let settledAt: number | null = null;
-    let settledByCap = false;
-    let unsettledAfter = 0;
-    let windowStart: number | null = null;
-    let startUsage: Array<{ cpuSeconds: number }> = [];
-    let startPg = 0;
-    let startTarget = 0;
-    let startMachine = { busy: 0, total: 0 };
     let deadline = launchedAt + settleTimeoutMs + windowMs + 10_000;
-    /** Region checks the quorum decision has not taken yet, every 5 s. */
-    const backlog: Array<{ t: number; at: number; undecided: number; agentsCpu: number; postgresCpu: number }> = [];
-    let lastCpu: { at: number; agents: number; pg: number } | null = null;
-    let startDbStats: DbStats | null = null;
-    let pollCount = 0;
-    const live = db;
-    /** The decision backlog, with the agents' and PostgreSQL's CPU (% of one core) since the last sample. */
-    const sampleBacklog = async () => {
-      const cpu = { at: Date.now(), agents: 0, pg: await commandCpuSeconds("postgres") };
-      for (const a of agents) cpu.agents += await processUsage(a.child.pid!).then((u) => u.cpuSeconds).catch(() => 0);
-      const undecided = await live.regionCheck.count({ where: { decidedAt: null } });
-      const sample = {
-        t: round((cpu.at - launchedAt) / 1000, 1),
-        at: cpu.at,
-        undecided,
-        agentsCpu: lastCpu ? pct(cpu.agents - lastCpu.agents, cpu.at - lastCpu.at) : NaN,
-        postgresCpu: lastCpu ? pct(cpu.pg - lastCpu.pg, cpu.at - lastCpu.at) : NaN,
-      };
-      backlog.push(sample);
-      lastCpu = cpu;
-      return sample;
-    };
-    const assertAlive = () => {
-      for (const a of agents) if (a.child.exitCode !== null) throw new Error(`agent ${a.index + 1} exited (${a.child.exitCode}):\n${a.out().slice(-3000)}`);
-    };
 
     for (;;) {
       await sleep(1000);
-      const now = Date.now();
       assertAlive();
-      agentRows = await db.agent.findMany({ where: { region }, select: { id: true, startedAt: true, lastSeenAt: true, monitors: true, checks: true, latenessP50Ms: true, latenessP99Ms: true } });
-      const order = idOrder();
-      const groups = await db.monitorLease.groupBy({ by: ["agentId"], where: { region, expiresAt: { gt: new Date(now) } }, _count: { _all: true } });
-      const byAgent = new Map(groups.map((g) => [g.agentId, g._count._all]));
-      const held = agents.map((_, i) => byAgent.get(order[i] ?? "") ?? 0);
-      const liveAgents = agentRows.filter((r) => r.lastSeenAt.getTime() > now - 15_000).length;
-      const poll: LeasePoll = { t: round((now - launchedAt) / 1000, 1), held, free: n - held.reduce((a, b) => a + b, 0), liveAgents };
-      const last = polls.at(-1);
-      if (!last || last.free !== poll.free || last.liveAgents !== poll.liveAgents || last.held.some((h, i) => h !== poll.held[i])) polls.push(poll);
-      const fair = liveAgents === agentCount && poll.free === 0 && held.every((h) => h <= share && h >= n - (agentCount - 1) * share);
-      for (let i = 0; i < agents.length; i++) {
-        try {
-          rss[i].push((await processUsage(agents[i].child.pid!)).rssMb);
-        } catch {
-          // exiting
-        }
-      }
-      if (pollCount++ % 5 === 0) await sampleBacklog();
+      const { now, poll, held, fair } = await pollOnce();
       if (settledAt === null && (fair || now - launchedAt > settleTimeoutMs)) {
         settledAt = now;
         settledByCap = !fair;
@@ -357,26 +364,34 @@ export async function benchScaleLateness(
     const undecidedBacklog = await db.regionCheck.count({ where: { decidedAt: null, slot: { lt: new Date(endAt - 10_000) } } });
     const wallMs = endAt - windowStart!;
 
-    // After the window: was the decision backlog of the start-up worked off (under 200 waiting)? If
-    // not yet, wait for it up to 90 s more; then one full interval of steady state after it.
-    let drainedAt = backlog.find((b) => b.at >= windowStart! && b.undecided < 200)?.at ?? null;
-    for (const cap = Date.now() + 90_000; drainedAt === null && Date.now() < cap; ) {
+    // After the window: steady state. The start-up leaves the quorum decision a backlog; it counts as
+    // worked off from the first sample after the last one with 200 or more region checks waiting.
+    // Wait for that up to 90 s after the window if need be, then keep one full interval after it.
+    const drainedSince = (): number | null => {
+      const after = backlog.filter((b) => b.at >= windowStart!);
+      let lastHigh = -1;
+      after.forEach((b, i) => {
+        if (b.undecided >= 200) lastHigh = i;
+      });
+      return lastHigh === -1 ? windowStart! : (after[lastHigh + 1]?.at ?? null);
+    };
+    const drainCap = Date.now() + 90_000;
+    const tailCap = drainCap + intervalMs + 8_000;
+    for (;;) {
+      const d = drainedSince();
+      if (d !== null && Date.now() >= d + intervalMs + 8_000) break;
+      if ((d === null && Date.now() >= drainCap) || Date.now() >= tailCap) break;
       await sleep(5000);
       assertAlive();
-      const b = await sampleBacklog();
-      if (b.undecided < 200) drainedAt = b.at;
+      await sampleBacklog();
     }
-    const steadyEnd = drainedAt === null ? null : drainedAt + intervalMs;
-    if (steadyEnd !== null) {
-      if (Date.now() < steadyEnd + 8_000) log(`decision backlog worked off ${round((drainedAt! - windowStart!) / 1000, 0)} s into the window: one more interval of steady state`);
-      while (Date.now() < steadyEnd + 8_000) {
-        await sleep(5000);
-        assertAlive();
-        await sampleBacklog();
-      }
-    } else {
-      log("the decision backlog was not worked off within 90 s after the window");
-    }
+    const drainedAt = drainedSince();
+    const steadyEnd = drainedAt !== null && Date.now() >= drainedAt + intervalMs + 8_000 ? drainedAt + intervalMs : null;
+    log(
+      steadyEnd !== null
+        ? `decision backlog worked off ${round((drainedAt! - windowStart!) / 1000, 0)} s into the window; steady state measured for one interval after it`
+        : "the decision backlog was not worked off for good within 90 s after the window: no steady state",
+    );
     log("stopping the agents");
     await Promise.all(agents.map((a) => stopAgent(a)));
     const hits = (await (await fetch(`http://127.0.0.1:${port}/__hits`)).json()) as Record<string, number[]>;
@@ -489,7 +504,7 @@ export async function benchScaleLateness(
       checksInWindow: windowChecks.length,
       latenessMs: stats(windowChecks.map((c) => c.latenessMs)),
       latenessSteps: steps,
-      /** One interval after the start-up's decision backlog was worked off (null: it was not, within 90 s after the window). */
+      /** One interval after the start-up's decision backlog was worked off for good (null: not within 90 s after the window). */
       afterBacklog: steady,
       perAgent,
       regions: [

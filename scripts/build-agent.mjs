@@ -17,20 +17,25 @@ export const AGENT_BUNDLE = join(root, ".build", "agent.mjs");
  */
 export const AGENT_NODE_FLAGS = ["--enable-source-maps", "--max-semi-space-size=2", `--max-old-space-size=${Number(process.env.AGENT_HEAP_MB ?? 128)}`];
 
+/**
+ * esbuild options of the agent bundle (without outfile): plain Node, dependencies left external.
+ * @type {import("esbuild").BuildOptions}
+ */
+export const AGENT_BUILD_OPTIONS = {
+  entryPoints: [join(root, "monitors", "agent.ts")],
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  packages: "external",
+  sourcemap: "linked",
+  logLevel: "warning",
+};
+
 export async function buildAgentIfNeeded() {
   const sources = Math.max(newestMtime(join(root, "monitors")), newestMtime(join(root, "package-lock.json")));
   if (existsSync(AGENT_BUNDLE) && statSync(AGENT_BUNDLE).mtimeMs >= sources) return false;
-  await build({
-    entryPoints: [join(root, "monitors", "agent.ts")],
-    outfile: AGENT_BUNDLE,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    sourcemap: "linked",
-    logLevel: "warning",
-  });
+  await build({ ...AGENT_BUILD_OPTIONS, outfile: AGENT_BUNDLE });
   return true;
 }
 
