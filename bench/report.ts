@@ -239,7 +239,7 @@ function renderScaleLateness(out: string[], sl: Any, ok: (pass: boolean) => stri
     );
   }
   if (sl.quorum.backlog?.length) {
-    out.push("Every 5 s from the first spawn: seconds, undecided region checks, the agents' CPU and the PostgreSQL server's CPU since the previous sample (% of one core): " + sl.quorum.backlog.map((b: Any) => `${b.t} s: ${b.undecided.toLocaleString("en")}${b.agentsCpu === null || b.agentsCpu === undefined ? "" : ` (${b.agentsCpu}%, ${b.postgresCpu}%)`}`).join("; ") + ".", "");
+    out.push("Every 5 s from the first spawn: seconds, undecided region checks, the agents' CPU and the PostgreSQL server's CPU since the previous sample (% of one core): " + sl.quorum.backlog.map((b: Any) => `${b.t} s: ${b.undecided.toLocaleString("en")}${typeof b.agentsCpu === "number" && Number.isFinite(b.agentsCpu) ? ` (${b.agentsCpu}%, ${b.postgresCpu}%)` : ""}`).join("; ") + ".", "");
   }
   out.push("| agent | monitors held | checks in the window | lateness p50 / p99 / max | heartbeat p50 / p99 (last 2,048 checks) | CPU (% of one core) | RSS median / max | started after |", "| --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const a of sl.perAgent) {
