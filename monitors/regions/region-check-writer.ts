@@ -1,9 +1,9 @@
-import { Prisma } from "@prisma/client";
 import type { Db } from "../store/client";
-import { executeSql } from "../store/raw-sql";
+import { multiRowStatements } from "../store/multi-row";
 import { ResultWriter, type CheckOutcome, type ResultWriterOptions } from "../store/result-writer";
 
 const ROWS_PER_STATEMENT = 500;
+const INSERT = `INSERT INTO "RegionCheck" ("monitorId", "slot", "region", "agentId", "latenessMs", "status", "totalMs", "errorClass", "error") VALUES `;
 
 /**
  * An agent's writer when it runs in a region: each check becomes a RegionCheck row (batched, with
@@ -23,26 +23,19 @@ export class RegionCheckWriter extends ResultWriter {
   private readonly onWritten?: () => void;
 
   protected override async writeBatch(batch: CheckOutcome[]): Promise<void> {
-    for (let i = 0; i < batch.length; i += ROWS_PER_STATEMENT) {
-      const values = batch.slice(i, i + ROWS_PER_STATEMENT).map(
-        (o) =>
-          Prisma.sql`(${Prisma.join([
-            o.monitorId,
-            new Date(o.slot),
-            o.region,
-            this.agentId,
-            Math.round(o.latenessMs * 10) / 10,
-            o.result.status,
-            o.result.status === "down" ? null : Math.round(o.result.phases.totalMs),
-            o.result.errorClass ?? null,
-            o.result.error?.slice(0, 300) ?? null,
-          ])})`,
-      );
-      await executeSql(
-        this.db,
-        Prisma.sql`INSERT INTO "RegionCheck" ("monitorId", "slot", "region", "agentId", "latenessMs", "status", "totalMs", "errorClass", "error") VALUES ${Prisma.join(values)} ON CONFLICT DO NOTHING`,
-      );
-    }
+    const values = batch.map((o) => [
+      o.monitorId,
+      new Date(o.slot),
+      o.region,
+      this.agentId,
+      Math.round(o.latenessMs * 10) / 10,
+      o.result.status,
+      o.result.status === "down" ? null : Math.round(o.result.phases.totalMs),
+      o.result.errorClass ?? null,
+      o.result.error?.slice(0, 300) ?? null,
+    ]);
+    // Statement by statement, outside a transaction: a retried batch finds its stored rows and keeps them.
+    for (const statement of multiRowStatements(this.db, INSERT, values, ROWS_PER_STATEMENT, " ON CONFLICT DO NOTHING")) await statement;
     this.stats.written += batch.length;
     this.stats.batches += 1;
     this.onWritten?.();

@@ -2,7 +2,7 @@ import { Prisma } from "@prisma/client";
 import type { Db } from "./client";
 import { HISTOGRAM_COLUMNS } from "./histogram";
 import type { RollupDelta } from "./rollup-delta";
-import { executeSql } from "./raw-sql";
+import { multiRowStatements } from "./multi-row";
 
 const ROWS_PER_STATEMENT = 400;
 const COUNTERS = ["up", "degraded", "down", "maintenance", "latencyCount", "latencySum", ...HISTOGRAM_COLUMNS];
@@ -25,11 +25,5 @@ function rowValues(d: RollupDelta): unknown[] {
 
 /** Statements that add the deltas to their buckets; run them inside the batch's transaction. */
 export function rollupUpsertStatements(db: Db | Prisma.TransactionClient, deltas: RollupDelta[]) {
-  const statements = [];
-  for (let i = 0; i < deltas.length; i += ROWS_PER_STATEMENT) {
-    const chunk = deltas.slice(i, i + ROWS_PER_STATEMENT);
-    const rows = chunk.map((d) => Prisma.sql`(${Prisma.join(rowValues(d))})`);
-    statements.push(executeSql(db, Prisma.sql`${Prisma.raw(INSERT)}${Prisma.join(rows)}${Prisma.raw(ON_CONFLICT)}`));
-  }
-  return statements;
+  return multiRowStatements(db, INSERT, deltas.map(rowValues), ROWS_PER_STATEMENT, ON_CONFLICT);
 }
