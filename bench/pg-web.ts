@@ -3,9 +3,9 @@
  * status page's main uptime query under EXPLAIN (ANALYZE, BUFFERS), then the web throughput of
  * `/` and `/api/v2/summary.json` by the `web` section's method (bench/web-throughput.ts).
  */
-import { benchStorage } from "./storage";
+import { benchStorage, timeUptimeAllWindows } from "./storage";
 import { webThroughput } from "./web-throughput";
-import { median, quantile, round } from "./util";
+import { median, round } from "./util";
 import { openDatabase, type Db } from "../monitors/store/client";
 import { uptimeForAll } from "../monitors/queries/uptime";
 
@@ -32,18 +32,11 @@ export const JIT_VARIANTS = {
   jitForced: { jit_above_cost: "50000" },
 } as const;
 
-/** uptimeForAll for all monitors and windows: 5 warm-up runs, then 50 timed (as bench/storage.ts times it). */
+/** The storage section's uptime timing, on a connection with the given URL (its settings). */
 export async function timeUptime(databaseUrl: string) {
   const { db } = await openDatabase(databaseUrl);
   try {
-    for (let i = 0; i < 5; i++) await uptimeForAll(db);
-    const times: number[] = [];
-    for (let i = 0; i < 50; i++) {
-      const s = performance.now();
-      await uptimeForAll(db);
-      times.push(performance.now() - s);
-    }
-    return { median: round(median(times)), p95: round(quantile(times, 0.95)) };
+    return await timeUptimeAllWindows(db);
   } finally {
     await db.$disconnect();
   }

@@ -104,14 +104,7 @@ export async function benchStorage(opts: { monitors?: number; days?: number; reu
   const rawRows = await db.checkResult.count();
   const rollupRows = await db.rollup.count();
 
-  // Uptime for all windows, all monitors: warm up, then time 50 runs.
-  for (let i = 0; i < 5; i++) await uptimeForAll(db);
-  const times: number[] = [];
-  for (let i = 0; i < 50; i++) {
-    const s = performance.now();
-    await uptimeForAll(db);
-    times.push(performance.now() - s);
-  }
+  const uptimeAllWindowsMs = await timeUptimeAllWindows(db);
   await db.$disconnect();
   return {
     ...(provider === "postgresql" ? { provider } : {}),
@@ -125,7 +118,7 @@ export async function benchStorage(opts: { monitors?: number; days?: number; reu
     fileMb: round(sizes.bytes / 1048576, 1),
     bytesPerResult: round(sizes.resultBytes / rawRows, 1),
     tables: sizes.tables.slice(0, 8).map((t) => ({ name: t.name, mb: round(t.bytes / 1048576, 2) })),
-    uptimeAllWindowsMs: { median: round(median(times)), p95: round(quantile(times, 0.95)) },
+    uptimeAllWindowsMs,
     ...(sizes.freeSpace ? { freeSpace: sizes.freeSpace } : {}),
   };
 }
@@ -133,4 +126,16 @@ export async function benchStorage(opts: { monitors?: number; days?: number; reu
 if (import.meta.url === `file://${process.argv[1]}`) {
   const provider = process.argv[4] === "postgresql" ? "postgresql" : "sqlite";
   console.log(JSON.stringify(await benchStorage({ monitors: Number(process.argv[2] ?? 100), days: Number(process.argv[3] ?? 365), provider }), null, 2));
+}
+
+/** uptimeForAll for all monitors and windows: 5 warm-up runs, then 50 timed; median and p95 in ms. */
+export async function timeUptimeAllWindows(db: Db) {
+  for (let i = 0; i < 5; i++) await uptimeForAll(db);
+  const times: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const s = performance.now();
+    await uptimeForAll(db);
+    times.push(performance.now() - s);
+  }
+  return { median: round(median(times)), p95: round(quantile(times, 0.95)) };
 }
