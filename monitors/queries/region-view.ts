@@ -1,4 +1,5 @@
 import type { Db } from "../store/client";
+import { medianAnsweredLatency } from "../regions/quorum";
 
 export interface RegionView {
   region: string;
@@ -28,13 +29,12 @@ export async function regionView(db: Db, monitorId: number, now = Date.now()): P
   for (const r of rows) byRegion.set(r.region, [...(byRegion.get(r.region) ?? []), r]);
   return [...byRegion.entries()]
     .map(([region, list]) => {
-      const answered = list.filter((r) => r.status !== "down" && r.totalMs !== null).map((r) => r.totalMs!).sort((a, b) => a - b);
       return {
         region,
         status: list[0].status as RegionView["status"],
         lastCheckAt: list[0].slot,
         lastLatencyMs: list[0].status === "down" ? null : list[0].totalMs,
-        medianLatencyMs: answered.length ? answered[Math.floor((answered.length - 1) / 2)] : null,
+        medianLatencyMs: medianAnsweredLatency(list),
         checks: list.length,
         failed: list.filter((r) => r.status === "down").length,
       };

@@ -35,10 +35,15 @@ export function decideQuorum(reports: RegionReport[], configured?: number | null
   const down = reports.filter((r) => r.status === "down").map((r) => r.region).sort();
   const degraded = reports.filter((r) => r.status === "degraded").map((r) => r.region).sort();
   const status: Observed = down.length >= quorum ? "down" : down.length + degraded.length >= quorum ? "degraded" : "up";
-  const answered = reports.filter((r) => r.status !== "down" && r.totalMs !== null).map((r) => r.totalMs!).sort((a, b) => a - b);
-  const totalMs = answered.length ? answered[Math.floor((answered.length - 1) / 2)] : null;
+  const totalMs = medianAnsweredLatency(reports);
   // The error says which regions saw it, so one region's blip is readable as such.
   const failing = reports.filter((r) => (status === "degraded" ? r.status !== "up" : r.status === "down") && r.error);
   const error = failing.length ? `${failing.map((r) => r.region).join(", ")}: ${failing[0].error}` : null;
   return { status, quorum, reported: n, down, degraded, totalMs, error: status === "up" ? null : error, errorClass: status === "up" ? null : (failing[0]?.errorClass ?? null) };
+}
+
+/** The median (the lower middle one of an even count) latency of the checks that got an answer; null when none did. */
+export function medianAnsweredLatency(checks: Array<{ status: string; totalMs: number | null }>): number | null {
+  const answered = checks.filter((c) => c.status !== "down" && c.totalMs !== null).map((c) => c.totalMs!).sort((a, b) => a - b);
+  return answered.length ? answered[Math.floor((answered.length - 1) / 2)] : null;
 }
