@@ -17,7 +17,9 @@ export interface LoadResult {
 export function httpLoad(url: string, connections: number, seconds: number, extraArgs: string[] = []): Promise<LoadResult> {
   const bin = join(process.cwd(), "node_modules", "autocannon", "autocannon.js");
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, "-c", String(connections), "-d", String(seconds), "--json", ...extraArgs, url], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [bin, "-c", String(connections), "-d", String(seconds), "--json", ...extraArgs, url], {
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     // The load stands in for traffic from other machines: on this two-core box it runs at low
     // priority, so it does not take the measured processes' CPU more than real traffic would.
     try {

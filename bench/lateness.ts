@@ -6,8 +6,7 @@ import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { freshDb, median, processUsage, quantile, round, WORK_DIR } from "./util";
-import { AGENT_BUNDLE, AGENT_NODE_FLAGS, buildAgentIfNeeded } from "../scripts/build-agent.mjs";
+import { freshDb, median, processUsage, quantile, round, startBundledAgent, WORK_DIR } from "./util";
 
 const TARGET_SERVER = `
 const http = require("node:http");
@@ -25,21 +24,19 @@ export async function benchLateness(opts: { monitors?: number; seconds?: number 
   const config = join(WORK_DIR, "lateness.yaml");
   writeFileSync(
     config,
-    stringify({ monitors: Array.from({ length: n }, (_, i) => ({ slug: `m-${i}`, name: `M ${i}`, kind: "http", url: `http://127.0.0.1:${port}/${i}`, interval: "60s", timeout: "5s" })) }),
+    stringify({
+      monitors: Array.from({ length: n }, (_, i) => ({
+        slug: `m-${i}`,
+        name: `M ${i}`,
+        kind: "http",
+        url: `http://127.0.0.1:${port}/${i}`,
+        interval: "60s",
+        timeout: "5s",
+      })),
+    }),
   );
-  await buildAgentIfNeeded();
   // The production entry point, as `npm start` runs it.
-  const agent = spawn(process.execPath, [...AGENT_NODE_FLAGS, AGENT_BUNDLE], {
-    env: { ...process.env, DATABASE_URL: url, MONITORS_CONFIG: config, CONFIG_WATCH: "0" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  agent.stdout!.on("data", (d) => (out += d));
-  agent.stderr!.on("data", (d) => (out += d));
-  while (!/started in region/.test(out)) {
-    if (agent.exitCode !== null) throw new Error(`agent exited:\n${out}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  const agent = await startBundledAgent(url, config);
   const startUsage = await processUsage(agent.pid!);
   const rss: number[] = [];
   const startedAt = Date.now();
@@ -69,5 +66,7 @@ export async function benchLateness(opts: { monitors?: number; seconds?: number 
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  console.log(JSON.stringify(await benchLateness({ monitors: Number(process.argv[2] ?? 2000), seconds: Number(process.argv[3] ?? 75) }), null, 2));
+  console.log(
+    JSON.stringify(await benchLateness({ monitors: Number(process.argv[2] ?? 2000), seconds: Number(process.argv[3] ?? 75) }), null, 2),
+  );
 }

@@ -31,7 +31,11 @@ export interface ErrorFigures {
 
 export async function measureProbeError(samples = 300): Promise<ErrorFigures> {
   const server = await startDelayServer();
-  const def = parseConfig(JSON.stringify({ monitors: [{ slug: "delay", name: "Delay", kind: "http", url: `http://127.0.0.1:${server.port}/`, timeout: "5s" }] }), "bench.yaml", {}).monitors[0];
+  const def = parseConfig(
+    JSON.stringify({ monitors: [{ slug: "delay", name: "Delay", kind: "http", url: `http://127.0.0.1:${server.port}/`, timeout: "5s" }] }),
+    "bench.yaml",
+    {},
+  ).monitors[0];
   const errors: number[] = [];
   const reference: number[] = [];
   const paired: number[] = [];

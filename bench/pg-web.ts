@@ -17,7 +17,12 @@ export const PG_WEB_PATHS = ["/", "/api/v2/summary.json"];
  */
 export function withSettings(databaseUrl: string, settings: Record<string, string>): string {
   const u = new URL(databaseUrl);
-  u.searchParams.set("options", Object.entries(settings).map(([k, v]) => `-c ${k}=${v}`).join(" "));
+  u.searchParams.set(
+    "options",
+    Object.entries(settings)
+      .map(([k, v]) => `-c ${k}=${v}`)
+      .join(" "),
+  );
   return u.toString();
 }
 
@@ -71,7 +76,12 @@ function rowEstimates(plan: string): { scans: number; minRatio: number; medianRa
     if (m && Number(m[2]) > 0) ratios.push(Number(m[1]) / (Number(m[2]) * Number(m[3])));
   }
   if (!ratios.length) return null;
-  return { scans: ratios.length, minRatio: round(Math.min(...ratios), 4), medianRatio: round(median(ratios), 4), maxRatio: round(Math.max(...ratios), 4) };
+  return {
+    scans: ratios.length,
+    minRatio: round(Math.min(...ratios), 4),
+    medianRatio: round(median(ratios), 4),
+    maxRatio: round(Math.max(...ratios), 4),
+  };
 }
 
 const show = (v: unknown) => (v instanceof Date ? v.toISOString() : v);
@@ -102,7 +112,13 @@ export async function explainUptime(databaseUrl: string) {
       const rows = (await db.$queryRawUnsafe(`EXPLAIN (ANALYZE, BUFFERS) ${q.sql}`, ...q.values)) as Array<Record<string, string>>;
       const plan = rows.map((r) => Object.values(r)[0]).join("\n");
       const ms = (label: string) => Number(new RegExp(`${label}: ([\\d.]+) ms`).exec(plan)?.[1] ?? NaN);
-      if (i >= 3) runs.push({ plan, executionMs: ms("Execution Time"), planningMs: ms("Planning Time"), jitMs: Number(/JIT:[\s\S]*Total ([\d.]+) ms/.exec(plan)?.[1] ?? NaN) });
+      if (i >= 3)
+        runs.push({
+          plan,
+          executionMs: ms("Execution Time"),
+          planningMs: ms("Planning Time"),
+          jitMs: Number(/JIT:[\s\S]*Total ([\d.]+) ms/.exec(plan)?.[1] ?? NaN),
+        });
     }
     const times = runs.map((r) => r.executionMs);
     const mid = median(times);
@@ -127,7 +143,11 @@ export async function explainUptime(databaseUrl: string) {
 
 export async function benchPgWeb(opts: { reuse: boolean; log: (s: string) => void }) {
   const { log } = opts;
-  log(opts.reuse ? "pg-web: the PostgreSQL year of the last run (BENCH_REUSE_YEAR=1), if there is one" : "pg-web: seeding a year of 100 monitors at 60 s into PostgreSQL (this takes several minutes)");
+  log(
+    opts.reuse
+      ? "pg-web: the PostgreSQL year of the last run (BENCH_REUSE_YEAR=1), if there is one"
+      : "pg-web: seeding a year of 100 monitors at 60 s into PostgreSQL (this takes several minutes)",
+  );
   const storage = await benchStorage({ provider: "postgresql", reuse: opts.reuse });
   log(JSON.stringify(storage));
   log("pg-web: EXPLAIN (ANALYZE, BUFFERS) of the status page's uptime query");
@@ -140,8 +160,15 @@ export async function benchPgWeb(opts: { reuse: boolean; log: (s: string) => voi
   for (const [name, settings] of Object.entries(JIT_VARIANTS)) {
     const url = withSettings(storage.databaseUrl, settings);
     log(`pg-web: the uptime query and / again with ${JSON.stringify(settings)}`);
-    const v = { settings, uptimeAllWindowsMs: await timeUptime(url), explain: await explainUptime(url), web: await webThroughput(url, { paths: ["/"], barePaths: ["/"], log }) };
-    log(`${name}: ${JSON.stringify(v.uptimeAllWindowsMs)}; execution ${JSON.stringify(v.explain.executionMs)} ms, JIT ${JSON.stringify(v.explain.jitMs)}`);
+    const v = {
+      settings,
+      uptimeAllWindowsMs: await timeUptime(url),
+      explain: await explainUptime(url),
+      web: await webThroughput(url, { paths: ["/"], barePaths: ["/"], log }),
+    };
+    log(
+      `${name}: ${JSON.stringify(v.uptimeAllWindowsMs)}; execution ${JSON.stringify(v.explain.executionMs)} ms, JIT ${JSON.stringify(v.explain.jitMs)}`,
+    );
     variants[name] = v;
   }
   return { storage, explain, web, ...variants };

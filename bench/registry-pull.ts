@@ -1,7 +1,8 @@
 /**
  * A full registry pull check against Debian's docker-registry with token auth: per-step
  * medians over 100 runs, and the probe's overhead against raw undici requests doing the
- * same steps (a fresh connection per run in both, the token reused in both).
+ * same steps (a fresh connection per run in both, the token reused in both). Then the push
+ * canary on the same registry (an api check with `push`), per-step medians over as many runs.
  */
 import { Agent, request } from "undici";
 import { startRegistry, pushImage, USER, PASSWORD } from "../tests/helpers/oci-registry";
@@ -16,7 +17,20 @@ export async function benchRegistryPull(runs = 100) {
     const img = await pushImage(reg, "openregistry/canary", "latest");
     const env = { U: USER, P: PASSWORD };
     const def = parseConfig(
-      JSON.stringify({ monitors: [{ slug: "pull", name: "Pull", kind: "registry", url: reg.url, check: "pull", timeout: "5s", pull: { repository: "openregistry/canary", reference: "latest" }, credentials: { username: { env: "U" }, password: { env: "P" } } }] }),
+      JSON.stringify({
+        monitors: [
+          {
+            slug: "pull",
+            name: "Pull",
+            kind: "registry",
+            url: reg.url,
+            check: "pull",
+            timeout: "5s",
+            pull: { repository: "openregistry/canary", reference: "latest" },
+            credentials: { username: { env: "U" }, password: { env: "P" } },
+          },
+        ],
+      }),
       "bench.yaml",
       env,
     ).monitors[0];
@@ -34,7 +48,9 @@ export async function benchRegistryPull(runs = 100) {
     }
 
     // The same requests with undici alone.
-    const tokenRes = await fetch(`${reg.tokenServer!.url}/token?service=test-registry&scope=repository:openregistry/canary:pull`, { headers: { authorization: `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString("base64")}` } });
+    const tokenRes = await fetch(`${reg.tokenServer!.url}/token?service=test-registry&scope=repository:openregistry/canary:pull`, {
+      headers: { authorization: `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString("base64")}` },
+    });
     const token = ((await tokenRes.json()) as { token: string }).token;
     const raw: number[] = [];
     for (let i = 0; i < runs + 5; i++) {
@@ -53,10 +69,66 @@ export async function benchRegistryPull(runs = 100) {
       await dispatcher.destroy();
     }
     const stepMedians = Object.fromEntries([...steps].map(([k, v]) => [k, round(median(v))]));
-    return { runs, stepMedianMs: stepMedians, totalMedianMs: round(median(totals)), rawUndiciMedianMs: round(median(raw)), overheadMs: round(median(totals) - median(raw)) };
+    const push = await timeChecks(
+      parseConfig(
+        JSON.stringify({
+          monitors: [
+            {
+              slug: "push",
+              name: "Push",
+              kind: "registry",
+              url: reg.url,
+              timeout: "5s",
+              push: { repository: "openregistry/push-canary", username: { env: "U" }, password: { env: "P" } },
+            },
+          ],
+        }),
+        "bench.yaml",
+        env,
+      ).monitors[0],
+      env,
+      runs,
+    );
+    return {
+      runs,
+      stepMedianMs: stepMedians,
+      totalMedianMs: round(median(totals)),
+      rawUndiciMedianMs: round(median(raw)),
+      overheadMs: round(median(totals) - median(raw)),
+      push: {
+        runs,
+        stepMedianMs: push.stepMedianMs,
+        totalMedianMs: push.totalMedianMs,
+        totalP95Ms: push.totalP95Ms,
+        timesPull: round(push.totalMedianMs / median(totals)),
+      },
+    };
   } finally {
     await reg.stop();
   }
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(await benchRegistryPull(Number(process.argv[2] ?? 100)), null, 2));
+/** Per-step and whole-check medians of `runs` checks after 5 warm-up runs (tokens cached from then on). */
+async function timeChecks(def: ReturnType<typeof parseConfig>["monitors"][number], env: Record<string, string>, runs: number) {
+  const steps = new Map<string, number[]>();
+  const totals: number[] = [];
+  for (let i = 0; i < runs + 5; i++) {
+    const r = await runProbe(def, { env });
+    if (r.status !== "up") throw new Error(`${def.slug} check failed: ${r.error}`);
+    if (i < 5) continue;
+    totals.push(r.phases.totalMs);
+    for (const s of r.details.steps as Array<{ name: string; ms: number }>) {
+      if (!steps.has(s.name)) steps.set(s.name, []);
+      steps.get(s.name)!.push(s.ms);
+    }
+  }
+  const sorted = [...totals].sort((a, b) => a - b);
+  return {
+    stepMedianMs: Object.fromEntries([...steps].map(([k, v]) => [k, round(median(v))])),
+    totalMedianMs: round(median(totals)),
+    totalP95Ms: round(sorted[Math.floor(sorted.length * 0.95)]),
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`)
+  console.log(JSON.stringify(await benchRegistryPull(Number(process.argv[2] ?? 100)), null, 2));

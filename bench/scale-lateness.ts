@@ -15,7 +15,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { build } from "esbuild";
 import { stringify } from "yaml";
 import { commandCpuSeconds, freshPgDb, machineTicks, median, processUsage, quantile, round, WORK_DIR } from "./util";
@@ -46,15 +46,16 @@ s.listen(0, "127.0.0.1", () => process.stdout.write(String(s.address().port) + "
 /**
  * The agent's config sync writes every monitor, one statement each, in one interactive transaction,
  * and on PostgreSQL the wait for another agent's sync (advisory lock) counts against its timeout
- * (Prisma's default 5 s, or SYNC_TRANSACTION in monitors/config/sync.ts): with 10,000 monitors and
+ * (Prisma's default 5 s, or SYNC_TRANSACTION in monitors/store/config-sync.ts): with 10,000 monitors and
  * agents starting together it expires, and the agent does not start. When the stock agents do not
  * all start, the bench bundles the agent with that one transaction's timeout raised to this
  * (everything else unchanged), and says so in its figures.
  */
 const SYNC_TX_TIMEOUT_MS = 300_000;
-const SCALE_AGENT_BUNDLE = join(WORK_DIR, "agent-scale.mjs");
+/** The patched agent and its store thread, built side by side as the stock ones are. */
+const SCALE_AGENT_BUNDLE = join(WORK_DIR, "scale-agent", "agent.mjs");
 
-/** monitors/config/sync.ts with the sync transaction's timeout raised, and what was changed. */
+/** monitors/store/config-sync.ts with the sync transaction's timeout raised, and what was changed. */
 function patchSync(src: string): { contents: string; patch: string } {
   const named = /const SYNC_TRANSACTION = \{ timeout: ([\d_]+), maxWait: ([\d_]+) \};/.exec(src);
   if (named) {
@@ -63,24 +64,26 @@ function patchSync(src: string): { contents: string; patch: string } {
     const maxWait = Math.max(Number(named[2].replace(/_/g, "")), SYNC_TX_TIMEOUT_MS);
     return {
       contents: src.replace(named[0], `const SYNC_TRANSACTION = { timeout: ${timeout}, maxWait: ${maxWait} };`),
-      patch: `syncConfig's transaction timeout ${timeout > Number(named[1].replace(/_/g, "")) ? `raised from ${named[1].replace(/_/g, "")} ms to ${timeout} ms` : `left at ${timeout} ms`}, its maxWait at ${maxWait} ms (SYNC_TRANSACTION in monitors/config/sync.ts)`,
+      patch: `syncConfig's transaction timeout ${timeout > Number(named[1].replace(/_/g, "")) ? `raised from ${named[1].replace(/_/g, "")} ms to ${timeout} ms` : `left at ${timeout} ms`}, its maxWait at ${maxWait} ms (SYNC_TRANSACTION in monitors/store/config-sync.ts)`,
     };
   }
   const end = /(\n {4}return report;\n {2}\})\);\n\}/;
   if (/return db\.\$transaction\(async \(tx\) => \{/.test(src) && end.test(src)) {
     return {
       contents: src.replace(end, `$1, { timeout: ${SYNC_TX_TIMEOUT_MS}, maxWait: ${SYNC_TX_TIMEOUT_MS} });\n}`),
-      patch: `syncConfig's transaction given { timeout: ${SYNC_TX_TIMEOUT_MS}, maxWait: ${SYNC_TX_TIMEOUT_MS} } instead of Prisma's default 5 s (monitors/config/sync.ts)`,
+      patch: `syncConfig's transaction given { timeout: ${SYNC_TX_TIMEOUT_MS}, maxWait: ${SYNC_TX_TIMEOUT_MS} } instead of Prisma's default 5 s (monitors/store/config-sync.ts)`,
     };
   }
-  throw new Error("bench/scale-lateness.ts: monitors/config/sync.ts no longer has a shape the bench knows how to patch; update patchSync");
+  throw new Error(
+    "bench/scale-lateness.ts: monitors/store/config-sync.ts no longer has a shape the bench knows how to patch; update patchSync",
+  );
 }
 
 export async function buildPatchedAgent(): Promise<string> {
   let patch = "";
   await build({
     ...AGENT_BUILD_OPTIONS,
-    outfile: SCALE_AGENT_BUNDLE,
+    outdir: dirname(SCALE_AGENT_BUNDLE),
     plugins: [
       {
         name: "sync-transaction-timeout",
@@ -94,7 +97,7 @@ export async function buildPatchedAgent(): Promise<string> {
       },
     ],
   });
-  if (!patch) throw new Error("bench/scale-lateness.ts: the agent bundle did not include monitors/config/sync.ts");
+  if (!patch) throw new Error("bench/scale-lateness.ts: the agent bundle did not include monitors/store/config-sync.ts");
   return patch;
 }
 
@@ -107,7 +110,10 @@ interface Agent {
 }
 
 function spawnAgent(index: number, bundle: string, env: Record<string, string>, region: string, extraFlags: string[] = []): Agent {
-  const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, ...extraFlags, bundle, "--region", region], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, ...extraFlags, bundle, "--region", region], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
@@ -131,7 +137,10 @@ function startedAt(out: string): number | null {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (cpuSeconds: number, wallMs: number) => round((cpuSeconds / (wallMs / 1000)) * 100, 1);
-const stats = (v: number[]) => (v.length ? { p50: round(median(v)), p99: round(quantile(v, 0.99)), max: round(Math.max(...v)), n: v.length } : { p50: NaN, p99: NaN, max: NaN, n: 0 });
+const stats = (v: number[]) =>
+  v.length
+    ? { p50: round(median(v)), p99: round(quantile(v, 0.99)), max: round(Math.max(...v)), n: v.length }
+    : { p50: NaN, p99: NaN, max: NaN, n: 0 };
 
 interface DbStats {
   commits: number;
@@ -146,7 +155,9 @@ async function dbStats(db: Db): Promise<DbStats> {
   const [d] = (await db.$queryRawUnsafe(
     `SELECT xact_commit, tup_returned, tup_fetched FROM pg_stat_database WHERE datname = current_database()`,
   )) as Array<{ xact_commit: bigint; tup_returned: bigint; tup_fetched: bigint }>;
-  const t = (await db.$queryRawUnsafe(`SELECT relname::text AS name, n_tup_upd, idx_scan FROM pg_stat_user_tables WHERE relname IN ('MonitorLease', 'RegionCheck')`)) as Array<{
+  const t = (await db.$queryRawUnsafe(
+    `SELECT relname::text AS name, n_tup_upd, idx_scan FROM pg_stat_user_tables WHERE relname IN ('MonitorLease', 'RegionCheck')`,
+  )) as Array<{
     name: string;
     n_tup_upd: bigint;
     idx_scan: bigint | null;
@@ -163,7 +174,13 @@ async function dbStats(db: Db): Promise<DbStats> {
 
 function rates(a: DbStats, b: DbStats, wallMs: number) {
   const per = (k: keyof DbStats) => Math.round((b[k] - a[k]) / (wallMs / 1000));
-  return { commits: per("commits"), tuplesReturned: per("tuplesReturned"), tuplesFetched: per("tuplesFetched"), leaseRowUpdates: per("leaseRowUpdates"), regionCheckIndexScans: per("regionCheckIndexScans") };
+  return {
+    commits: per("commits"),
+    tuplesReturned: per("tuplesReturned"),
+    tuplesFetched: per("tuplesFetched"),
+    leaseRowUpdates: per("leaseRowUpdates"),
+    regionCheckIndexScans: per("regionCheckIndexScans"),
+  };
 }
 
 interface LeasePoll {
@@ -206,7 +223,16 @@ export async function benchScaleLateness(
     const config = join(WORK_DIR, "scale.yaml");
     writeFileSync(
       config,
-      stringify({ monitors: Array.from({ length: n }, (_, i) => ({ slug: `m-${i}`, name: `M ${i}`, kind: "http", url: `http://127.0.0.1:${port}/${i}`, interval: "60s", timeout: "5s" })) }),
+      stringify({
+        monitors: Array.from({ length: n }, (_, i) => ({
+          slug: `m-${i}`,
+          name: `M ${i}`,
+          kind: "http",
+          url: `http://127.0.0.1:${port}/${i}`,
+          interval: "60s",
+          timeout: "5s",
+        })),
+      }),
     );
     const env = { DATABASE_URL: url, MONITORS_CONFIG: config, CONFIG_WATCH: "0" };
 
@@ -224,7 +250,15 @@ export async function benchScaleLateness(
     log(`stock agents: do ${agentCount} start together with ${n} monitors?`);
     let launchedAt = Date.now();
     // Which Agent row is which process: the rows' startedAt follow the spawn order.
-    let agentRows: Array<{ id: string; startedAt: Date; lastSeenAt: Date; monitors: number; checks: number; latenessP50Ms: number | null; latenessP99Ms: number | null }> = [];
+    let agentRows: Array<{
+      id: string;
+      startedAt: Date;
+      lastSeenAt: Date;
+      monitors: number;
+      checks: number;
+      latenessP50Ms: number | null;
+      latenessP99Ms: number | null;
+    }> = [];
     const idOrder = () => [...agentRows].sort((a, b) => a.startedAt.getTime() - b.startedAt.getTime()).map((r) => r.id);
     const polls: LeasePoll[] = [];
     const rss: number[][] = Array.from({ length: agentCount }, () => []);
@@ -245,7 +279,10 @@ export async function benchScaleLateness(
     /** The decision backlog, with the agents' and PostgreSQL's CPU (% of one core) since the last sample. */
     const sampleBacklog = async () => {
       const cpu = { at: Date.now(), agents: 0, pg: await commandCpuSeconds("postgres") };
-      for (const a of agents) cpu.agents += await processUsage(a.child.pid!).then((u) => u.cpuSeconds).catch(() => 0);
+      for (const a of agents)
+        cpu.agents += await processUsage(a.child.pid!)
+          .then((u) => u.cpuSeconds)
+          .catch(() => 0);
       const undecided = await db!.regionCheck.count({ where: { decidedAt: null } });
       const sample = {
         t: round((cpu.at - launchedAt) / 1000, 1),
@@ -259,21 +296,30 @@ export async function benchScaleLateness(
       return sample;
     };
     const assertAlive = () => {
-      for (const a of agents) if (a.child.exitCode !== null) throw new Error(`agent ${a.index + 1} exited (${a.child.exitCode}):\n${a.out().slice(-3000)}`);
+      for (const a of agents)
+        if (a.child.exitCode !== null) throw new Error(`agent ${a.index + 1} exited (${a.child.exitCode}):\n${a.out().slice(-3000)}`);
     };
 
     /** One look at the agents and their leases (every second), and every fifth time at the decision backlog. */
     const pollOnce = async () => {
       const now = Date.now();
-      agentRows = await db!.agent.findMany({ where: { region }, select: { id: true, startedAt: true, lastSeenAt: true, monitors: true, checks: true, latenessP50Ms: true, latenessP99Ms: true } });
+      agentRows = await db!.agent.findMany({
+        where: { region },
+        select: { id: true, startedAt: true, lastSeenAt: true, monitors: true, checks: true, latenessP50Ms: true, latenessP99Ms: true },
+      });
       const order = idOrder();
-      const groups = await db!.monitorLease.groupBy({ by: ["agentId"], where: { region, expiresAt: { gt: new Date(now) } }, _count: { _all: true } });
+      const groups = await db!.monitorLease.groupBy({
+        by: ["agentId"],
+        where: { region, expiresAt: { gt: new Date(now) } },
+        _count: { _all: true },
+      });
       const byAgent = new Map(groups.map((g) => [g.agentId, g._count._all]));
       const held = agents.map((_, i) => byAgent.get(order[i] ?? "") ?? 0);
       const liveAgents = agentRows.filter((r) => r.lastSeenAt.getTime() > now - 15_000).length;
       const poll: LeasePoll = { t: round((now - launchedAt) / 1000, 1), held, free: n - held.reduce((a, b) => a + b, 0), liveAgents };
       const last = polls.at(-1);
-      if (!last || last.free !== poll.free || last.liveAgents !== poll.liveAgents || last.held.some((h, i) => h !== poll.held[i])) polls.push(poll);
+      if (!last || last.free !== poll.free || last.liveAgents !== poll.liveAgents || last.held.some((h, i) => h !== poll.held[i]))
+        polls.push(poll);
       const fair = liveAgents === agentCount && poll.free === 0 && held.every((h) => h <= share && h >= n - (agentCount - 1) * share);
       for (let i = 0; i < agents.length; i++) {
         try {
@@ -342,7 +388,11 @@ export async function benchScaleLateness(
         startDbStats = await dbStats(db);
         for (const r of rss) r.length = 0;
         deadline = windowStart + windowMs + 8_000;
-        log(fair ? `leases settled after ${poll.t} s: ${held.join(" / ")}` : `leases not settled after ${poll.t} s (${held.join(" / ")}, ${poll.free} free): measuring anyway`);
+        log(
+          fair
+            ? `leases settled after ${poll.t} s: ${held.join(" / ")}`
+            : `leases not settled after ${poll.t} s (${held.join(" / ")}, ${poll.free} free): measuring anyway`,
+        );
       } else if (settledAt !== null && !fair) {
         unsettledAfter += 1;
       }
@@ -398,8 +448,13 @@ export async function benchScaleLateness(
 
     // The figures, from the database and the target.
     const monitors = await db.monitor.findMany({ select: { id: true, slug: true, phaseMs: true } });
-    const checks = await db.regionCheck.findMany({ where: { region }, select: { monitorId: true, slot: true, agentId: true, latenessMs: true, decidedAt: true } });
-    const quorumRows = await db.checkResult.count({ where: { region: "quorum", slot: { gte: new Date(windowStart!), lt: new Date(windowEnd) } } });
+    const checks = await db.regionCheck.findMany({
+      where: { region },
+      select: { monitorId: true, slot: true, agentId: true, latenessMs: true, decidedAt: true },
+    });
+    const quorumRows = await db.checkResult.count({
+      where: { region: "quorum", slot: { gte: new Date(windowStart!), lt: new Date(windowEnd) } },
+    });
     const inWindow = (slot: number) => slot >= windowStart! && slot < windowEnd;
     const windowChecks = checks.filter((c) => inWindow(c.slot.getTime()));
     const firstStarted = Math.min(...agents.map((a) => startedAt(a.out()) ?? Infinity));
@@ -448,7 +503,9 @@ export async function benchScaleLateness(
         monitorsHeld: leasesAtEnd.find((g) => g.agentId === id)?._count._all ?? 0,
         checksInWindow: mine.length,
         latenessMs: stats(mine),
-        heartbeat: row ? { monitors: row.monitors, checks: row.checks, latenessP50Ms: row.latenessP50Ms, latenessP99Ms: row.latenessP99Ms } : null,
+        heartbeat: row
+          ? { monitors: row.monitors, checks: row.checks, latenessP50Ms: row.latenessP50Ms, latenessP99Ms: row.latenessP99Ms }
+          : null,
         cpuPercent: pct(endUsage[i].cpuSeconds - startUsage[i].cpuSeconds, wallMs),
         rssMb: { median: round(median(rss[i]), 0), max: round(Math.max(...rss[i]), 0) },
         failedLines: (a.out().match(/failed/g) ?? []).length,
@@ -480,7 +537,9 @@ export async function benchScaleLateness(
             agentsCpu: round(median(backlog.filter((b) => b.at > drainedAt && b.at <= steadyEnd + 5_000).map((b) => b.agentsCpu)), 1),
             postgresCpu: round(median(backlog.filter((b) => b.at > drainedAt && b.at <= steadyEnd + 5_000).map((b) => b.postgresCpu)), 1),
           };
-    const decidedInWindow = checks.filter((c) => c.decidedAt && c.decidedAt.getTime() >= windowStart! && c.decidedAt.getTime() < windowEnd).length;
+    const decidedInWindow = checks.filter(
+      (c) => c.decidedAt && c.decidedAt.getTime() >= windowStart! && c.decidedAt.getTime() < windowEnd,
+    ).length;
     const decideDelays = windowChecks.filter((c) => c.decidedAt).map((c) => c.decidedAt!.getTime() - c.slot.getTime());
     const machine = { busy: endMachine.busy - startMachine.busy, total: endMachine.total - startMachine.total };
     return {
@@ -511,7 +570,13 @@ export async function benchScaleLateness(
         {
           region,
           window: { ...missedWindow, duplicated: duplicatedIn(windowStart!, windowEnd) },
-          startup: startup ? { seconds: round((startup.to - startup.from) / 1000, 1), ...missedIn(startup.from, startup.to), duplicated: duplicatedIn(startup.from, startup.to) } : null,
+          startup: startup
+            ? {
+                seconds: round((startup.to - startup.from) / 1000, 1),
+                ...missedIn(startup.from, startup.to),
+                duplicated: duplicatedIn(startup.from, startup.to),
+              }
+            : null,
         },
       ],
       /** What the agents asked of PostgreSQL over the window, per second (pg_stat_database and pg_stat_user_tables of the bench database). */
@@ -526,7 +591,10 @@ export async function benchScaleLateness(
         undecidedOlderThan10sAtEnd: undecidedBacklog,
       },
       cpuPercentOfOneCore: {
-        agents: round(perAgent.reduce((a, p) => a + p.cpuPercent, 0), 1),
+        agents: round(
+          perAgent.reduce((a, p) => a + p.cpuPercent, 0),
+          1,
+        ),
         postgres: pct(endPg - startPg, wallMs),
         target: pct(endTarget - startTarget, wallMs),
         machine: round((machine.busy / Math.max(1, machine.total)) * 100 * cpus().length, 1),
@@ -552,7 +620,11 @@ export async function benchScaleLateness(
 if (import.meta.url === `file://${process.argv[1]}`) {
   console.log(
     JSON.stringify(
-      await benchScaleLateness({ monitors: Number(process.argv[2] ?? 10_000), agents: Number(process.argv[3] ?? 3), windowSeconds: Number(process.argv[4] ?? 120) }),
+      await benchScaleLateness({
+        monitors: Number(process.argv[2] ?? 10_000),
+        agents: Number(process.argv[3] ?? 3),
+        windowSeconds: Number(process.argv[4] ?? 120),
+      }),
       null,
       2,
     ),

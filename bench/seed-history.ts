@@ -5,15 +5,15 @@
  */
 import type { Db } from "../monitors/store/client";
 import { parseConfig } from "../monitors/config/load";
-import { syncConfig, type SyncedMonitor } from "../monitors/config/sync";
+import { syncConfig, type SyncedMonitor } from "../monitors/store/config-sync";
 import { loadLiveStates } from "../monitors/store/live-states";
-import { ResultWriter } from "../monitors/store/result-writer";
-import { RollupDeltas } from "../monitors/store/rollup-delta";
+import { resultWriter } from "../monitors/store/result-writer";
+import { emptyCounters, RollupDeltas } from "../monitors/evaluate/rollup-delta";
 import { rollupUpsertStatements } from "../monitors/store/rollup-upsert";
-import { bucketStart } from "../monitors/store/buckets";
-import { HISTOGRAM_BOUNDS_MS, histogramIndex } from "../monitors/store/histogram";
+import { bucketStart } from "../monitors/core/buckets";
+import { histogramIndex } from "../monitors/core/histogram";
 import { applyRetention } from "../monitors/store/retention";
-import type { Observed } from "../monitors/state/hysteresis";
+import type { Observed } from "../monitors/core/status";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -28,6 +28,8 @@ export interface SeedOptions {
   seed?: number;
   /** Base URL the generated monitors point at (never contacted by the seeder). */
   targetBase?: string;
+  /** A monitor config (YAML or JSON text) to seed instead of the generated one, e.g. monitors/openregistry.yaml. */
+  configText?: string;
 }
 
 interface Episode {
@@ -82,11 +84,14 @@ function latencySample(rng: () => number, base: number, status: Observed): numbe
   return status === "degraded" ? base * 6 * jitter : base * jitter;
 }
 
-export async function seedHistory(db: Db, opts: SeedOptions): Promise<{ monitors: SyncedMonitor[]; rawResults: number; rollupRows: number }> {
+export async function seedHistory(
+  db: Db,
+  opts: SeedOptions,
+): Promise<{ monitors: SyncedMonitor[]; rawResults: number; rollupRows: number }> {
   const interval = opts.intervalMs ?? MIN;
   const now = opts.now ?? Date.now();
   const rng = mulberry32(opts.seed ?? 42);
-  const report = await syncConfig(db, parseConfig(seedConfigText(opts.monitors, opts.targetBase), "seed.yaml", {}));
+  const report = await syncConfig(db, parseConfig(opts.configText ?? seedConfigText(opts.monitors, opts.targetBase), "seed.yaml", {}));
   const monitors = report.monitors;
   const yearStart = bucketStart("day", now - opts.days * DAY);
   const rawStart = bucketStart("hour", now - opts.rawDays * DAY);
@@ -99,9 +104,9 @@ export async function seedHistory(db: Db, opts: SeedOptions): Promise<{ monitors
   for (const { m, base, eps } of plans) {
     const deltas = new RollupDeltas();
     for (let h = yearStart; h < rawStart; h += HOUR) {
-      const agg = { up: 0, degraded: 0, down: 0, maintenance: 0, latencyCount: 0, latencySum: 0, latencyMin: null as number | null, latencyMax: null as number | null, hist: new Array(HISTOGRAM_BOUNDS_MS.length).fill(0) };
+      const agg = emptyCounters();
       const overlapping = eps.filter((e) => e.end > h && e.start < h + HOUR);
-      for (let slot = h + m.def.phaseMs % interval; slot < h + HOUR; slot += interval) {
+      for (let slot = h + (m.def.phaseMs % interval); slot < h + HOUR; slot += interval) {
         const s = overlapping.length ? statusAt(overlapping, slot) : "up";
         agg[s] += 1;
         if (s !== "down") {
@@ -124,7 +129,7 @@ export async function seedHistory(db: Db, opts: SeedOptions): Promise<{ monitors
 
   // The raw window: real results through the writer, in time order, as an agent would write them.
   const states = await loadLiveStates(db, monitors);
-  const writer = new ResultWriter(db, states, { maxBatch: 5000, flushDelayMs: 60_000 });
+  const writer = resultWriter(db, states, { maxBatch: 5000, flushDelayMs: 60_000 });
   let rawResults = 0;
   for (let h = rawStart; h < now; h += HOUR) {
     for (const { m, base, eps } of plans) {

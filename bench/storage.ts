@@ -27,7 +27,10 @@ async function sqliteSizes(db: Db, file: string): Promise<SizeFigures> {
   await db.$executeRawUnsafe("PRAGMA wal_checkpoint(TRUNCATE)");
   await db.$executeRawUnsafe("VACUUM");
   const bytes = statSync(file).size;
-  const rows = (await db.$queryRawUnsafe(`SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC`)) as Array<{ name: string; bytes: bigint | number }>;
+  const rows = (await db.$queryRawUnsafe(`SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC`)) as Array<{
+    name: string;
+    bytes: bigint | number;
+  }>;
   const tables = rows.map((t) => ({ name: t.name, bytes: Number(t.bytes) }));
   const resultBytes = tables
     .filter(({ name: n }) => n === "CheckResult" || n.startsWith("CheckResult_") || n.startsWith("sqlite_autoindex_CheckResult"))
@@ -42,14 +45,18 @@ async function sqliteSizes(db: Db, file: string): Promise<SizeFigures> {
  */
 async function postgresSizes(db: Db): Promise<SizeFigures> {
   await db.$executeRawUnsafe("VACUUM ANALYZE");
-  const [{ bytes }] = (await db.$queryRawUnsafe(`SELECT pg_database_size(current_database()) AS bytes`)) as Array<{ bytes: bigint | number }>;
+  const [{ bytes }] = (await db.$queryRawUnsafe(`SELECT pg_database_size(current_database()) AS bytes`)) as Array<{
+    bytes: bigint | number;
+  }>;
   const rows = (await db.$queryRawUnsafe(
     `SELECT c.relname::text AS name, CASE WHEN c.relkind = 'i' THEN pg_relation_size(c.oid) ELSE pg_table_size(c.oid) END AS bytes
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'i')
       ORDER BY bytes DESC`,
   )) as Array<{ name: string; bytes: bigint | number }>;
-  const [{ total }] = (await db.$queryRawUnsafe(`SELECT pg_total_relation_size('"CheckResult"') AS total`)) as Array<{ total: bigint | number }>;
+  const [{ total }] = (await db.$queryRawUnsafe(`SELECT pg_total_relation_size('"CheckResult"') AS total`)) as Array<{
+    total: bigint | number;
+  }>;
   // Unlike SQLite's VACUUM, PostgreSQL's keeps the files and marks dead rows' space free for
   // reuse: the minute rollups retention deleted leave most of "Rollup" free, for the next ones.
   let freeSpace: SizeFigures["freeSpace"];
@@ -57,17 +64,35 @@ async function postgresSizes(db: Db): Promise<SizeFigures> {
     await db.$executeRawUnsafe("CREATE EXTENSION IF NOT EXISTS pgstattuple");
     freeSpace = [];
     for (const name of ["CheckResult", "Rollup"]) {
-      const [r] = (await db.$queryRawUnsafe(`SELECT table_len, tuple_len, free_percent FROM pgstattuple('"${name}"')`)) as Array<{ table_len: bigint | number; tuple_len: bigint | number; free_percent: number }>;
-      freeSpace.push({ name, mb: round(Number(r.table_len) / 1048576, 2), liveMb: round(Number(r.tuple_len) / 1048576, 2), freePercent: round(Number(r.free_percent), 1) });
+      const [r] = (await db.$queryRawUnsafe(`SELECT table_len, tuple_len, free_percent FROM pgstattuple('"${name}"')`)) as Array<{
+        table_len: bigint | number;
+        tuple_len: bigint | number;
+        free_percent: number;
+      }>;
+      freeSpace.push({
+        name,
+        mb: round(Number(r.table_len) / 1048576, 2),
+        liveMb: round(Number(r.tuple_len) / 1048576, 2),
+        freePercent: round(Number(r.free_percent), 1),
+      });
     }
   } catch {
     freeSpace = undefined; // pgstattuple not installed on this server
   }
-  return { bytes: Number(bytes), tables: rows.map((t) => ({ name: t.name, bytes: Number(t.bytes) })), resultBytes: Number(total), freeSpace };
+  return {
+    bytes: Number(bytes),
+    tables: rows.map((t) => ({ name: t.name, bytes: Number(t.bytes) })),
+    resultBytes: Number(total),
+    freeSpace,
+  };
 }
 
 /** Opens (reuse) or creates the year database of the provider. */
-async function yearDatabase(provider: Provider, reuse: boolean, monitors: number): Promise<{ db: Db; url: string; file?: string; reused: boolean }> {
+async function yearDatabase(
+  provider: Provider,
+  reuse: boolean,
+  monitors: number,
+): Promise<{ db: Db; url: string; file?: string; reused: boolean }> {
   if (provider === "postgresql") {
     if (reuse && (await pgDatabaseExists(PG_YEAR_DATABASE))) {
       const url = pgDatabaseUrl(PG_YEAR_DATABASE);
@@ -125,7 +150,13 @@ export async function benchStorage(opts: { monitors?: number; days?: number; reu
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const provider = process.argv[4] === "postgresql" ? "postgresql" : "sqlite";
-  console.log(JSON.stringify(await benchStorage({ monitors: Number(process.argv[2] ?? 100), days: Number(process.argv[3] ?? 365), provider }), null, 2));
+  console.log(
+    JSON.stringify(
+      await benchStorage({ monitors: Number(process.argv[2] ?? 100), days: Number(process.argv[3] ?? 365), provider }),
+      null,
+      2,
+    ),
+  );
 }
 
 /** uptimeForAll for all monitors and windows: 5 warm-up runs, then 50 timed; median and p95 in ms. */

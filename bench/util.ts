@@ -1,7 +1,9 @@
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { migrate } from "../scripts/migrate.mjs";
 import pg from "pg";
+import { spawn, type ChildProcess } from "node:child_process";
+import { AGENT_BUNDLE, AGENT_NODE_FLAGS, buildAgentIfNeeded } from "../scripts/build-agent.mjs";
 import { openDatabase } from "../monitors/store/client";
 
 export const WORK_DIR = join(process.cwd(), "bench", ".work");
@@ -105,4 +107,43 @@ export async function commandCpuSeconds(comm: string): Promise<number> {
     }
   }
   return ticks / 100;
+}
+
+/** Process ids whose parent is `pid` (Linux /proc). */
+export function childPids(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const raw = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (Number(raw.slice(raw.lastIndexOf(")") + 2).split(" ")[1]) === pid) out.push(Number(entry));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * The bundled agent (built from the current sources if needed) on database `url` with config file
+ * `config`, resolved once it says it started; its output is kept for the error if it does not.
+ */
+export async function startBundledAgent(url: string, config: string): Promise<ChildProcess> {
+  await buildAgentIfNeeded();
+  const agent = spawn(process.execPath, [...AGENT_NODE_FLAGS, AGENT_BUNDLE], {
+    env: { ...process.env, DATABASE_URL: url, MONITORS_CONFIG: config, CONFIG_WATCH: "0" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  agent.stdout!.on("data", (d) => (out += d));
+  agent.stderr!.on("data", (d) => (out += d));
+  const until = Date.now() + 60_000;
+  while (!/started in region/.test(out)) {
+    if (agent.exitCode !== null || Date.now() > until) {
+      agent.kill("SIGKILL");
+      throw new Error(`agent did not start:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return agent;
 }

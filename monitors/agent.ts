@@ -1,11 +1,17 @@
 /**
- * The agent process: `npm run agent [-- --region NAME]`. Plain Node, no Next.js, so
- * page rendering never shares an event loop with a measured response time.
+ * The agent process: `npm run agent [-- --region NAME]`. Plain Node, no Next.js, so page
+ * rendering never shares an event loop with a measured response time.
+ *
+ * Two threads. This one schedules checks, runs the probes and takes every timestamp, and does
+ * nothing else; the store thread (monitors/agent-store.ts, a worker) owns the database: config
+ * sync, the result writer with its rollups, incidents, notifications and housekeeping. Outcomes
+ * cross over by message, in batches, so no write can make a check start late or look slow.
  */
 import { watch } from "node:fs";
-import { openDatabase } from "./store/client";
-import { configPathFromEnv, ConfigError } from "./config/load";
-import { AgentSetupError, StatusAgent } from "./agent/status-agent";
+import { configPathFromEnv } from "./config/load";
+import { ProbeLoop } from "./agent/probe-loop";
+import { StoreThread, StoreThreadFatal } from "./agent/store-thread";
+import { storeThreadEntry } from "./agent/store-thread-entry";
 
 function argValue(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -14,31 +20,33 @@ function argValue(name: string): string | undefined {
   return eq?.slice(name.length + 3);
 }
 
+const log = (line: string) => console.log(`${new Date().toISOString()} agent ${line}`);
 const configFile = configPathFromEnv();
 const region = argValue("region") ?? process.env.REGION ?? "default";
-const concurrency = Number(process.env.CHECK_CONCURRENCY ?? 64);
 
-const { db } = await openDatabase();
-const agent = new StatusAgent({ db, configFile, region, concurrency });
+let store: StoreThread;
+const loop = new ProbeLoop({ concurrency: Number(process.env.CHECK_CONCURRENCY ?? 64), region, emit: (outcome) => store.push(outcome) });
+store = new StoreThread({
+  entry: storeThreadEntry(import.meta.url),
+  data: { configFile, region },
+  loop,
+  pendingLimit: Number(process.env.RESULT_QUEUE_LIMIT ?? 20_000),
+  heapMb: Number(process.env.AGENT_HEAP_MB ?? 128),
+  log,
+});
+
 try {
-  await agent.start();
+  await store.start();
 } catch (e) {
-  if (e instanceof ConfigError) {
-    console.error(e.message);
-    console.error(`agent: ${e.problems.length} problem(s) in the config; nothing was changed in the database`);
-  } else if (e instanceof AgentSetupError) {
-    console.error(`agent: ${e.message}`);
-  } else {
-    console.error(`agent: failed to start: ${(e as Error).stack ?? e}`);
-  }
-  await db.$disconnect();
+  await loop.stop();
+  console.error(e instanceof StoreThreadFatal ? e.message : `agent: failed to start: ${(e as Error).stack ?? e}`);
   process.exit(2);
 }
 
 let reloadTimer: NodeJS.Timeout | null = null;
 const reload = () => {
   if (reloadTimer) clearTimeout(reloadTimer);
-  reloadTimer = setTimeout(() => void agent.reload().catch((e) => console.error(`agent: reload failed: ${(e as Error).message}`)), 300);
+  reloadTimer = setTimeout(() => store.reload(), 300);
 };
 process.on("SIGHUP", reload);
 const watcher = process.env.CONFIG_WATCH === "0" ? null : watch(configFile, reload);
@@ -47,10 +55,10 @@ let stopping = false;
 async function shutdown(signal: string) {
   if (stopping) return;
   stopping = true;
-  console.log(`${new Date().toISOString()} agent ${signal}: finishing running checks`);
+  log(`${signal}: finishing running checks`);
   watcher?.close();
-  await agent.stop();
-  await db.$disconnect();
+  await loop.stop();
+  await store.stop();
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

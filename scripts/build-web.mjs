@@ -4,9 +4,10 @@ import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildIslands } from "./build-islands.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const SOURCES = ["app", "monitors", "public", "next.config.js", "package-lock.json", "tsconfig.json"];
+const SOURCES = ["app", "pages", "monitors", "public", "scripts/theme-boot.mjs", "next.config.js", "package-lock.json", "tsconfig.json"];
 
 /** The newest modification time of a file or of anything below a folder (0 when missing). */
 export function newestMtime(path) {
@@ -27,7 +28,12 @@ export function webBuildIsCurrent() {
 export function buildWebIfNeeded(log = console.log) {
   if (webBuildIsCurrent()) return false;
   log("building the web app (first start or changed sources)");
-  const r = spawnSync(process.execPath, [join(root, "node_modules", "next", "dist", "bin", "next"), "build"], { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  buildIslands();
+  const r = spawnSync(process.execPath, [join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" },
+  });
   if (r.status !== 0) {
     console.error("next build failed");
     process.exit(1);

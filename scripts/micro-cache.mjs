@@ -1,3 +1,5 @@
+import { LOCALIZED_PAGE } from "./locale-routing.mjs";
+
 // A short-lived cache of whole public responses in front of Next.js, per web process.
 // Public pages, the JSON API, feeds and badges are the same for every anonymous visitor and
 // change at most every few seconds, so a burst of identical requests costs one render.
@@ -6,16 +8,28 @@
 
 const CACHEABLE = /^\/(?:$|monitors\/[a-z0-9-]{1,64}$|incidents\/\d{1,12}$|history(?:\.atom|\.rss)?$|api\/v2\/[a-z/-]+\.json$|badge\/)/;
 // Requests that Next.js answers differently (client navigations, conditional or private requests).
-const BYPASS_HEADERS = ["x-status-refresh", "cookie", "authorization", "rsc", "next-router-state-tree", "next-router-prefetch", "next-router-segment-prefetch", "next-url", "range"];
+export const BYPASS_HEADERS = [
+  "x-status-refresh",
+  "cookie",
+  "authorization",
+  "rsc",
+  "next-router-state-tree",
+  "next-router-prefetch",
+  "next-router-segment-prefetch",
+  "next-url",
+  "range",
+];
 
 /** True for the public pages (not API, feeds or badges) that the refresher keeps regenerated. */
 export function isPublicPage(path) {
-  return /^\/(?:$|monitors\/[a-z0-9-]{1,64}$|incidents\/\d{1,12}$)/.test(path);
+  // /history is left out here as in English (its pages are many, one per ?before=).
+  return /^\/(?:$|monitors\/[a-z0-9-]{1,64}$|incidents\/\d{1,12}$)/.test(path) || (LOCALIZED_PAGE.test(path) && !path.endsWith("/history"));
 }
 
 export class MicroCache {
-  constructor({ ttlMs = 1000, maxEntries = 500, maxBodyBytes = 4 * 1024 * 1024 } = {}) {
+  constructor({ ttlMs = 1000, maxEntries = 500, maxBodyBytes = 4 * 1024 * 1024, trustProxy = process.env.TRUST_PROXY === "1" } = {}) {
     this.ttlMs = ttlMs;
+    this.trustProxy = trustProxy;
     this.maxEntries = maxEntries;
     this.maxBodyBytes = maxBodyBytes;
     this.entries = new Map();
@@ -36,10 +50,24 @@ export class MicroCache {
     const path = req.url.split("?")[0];
     // The server's own control routes are never public answers (the pattern below excludes them too).
     if (path.startsWith("/api/internal")) return null;
-    if (!CACHEABLE.test(path)) return null;
+    // Heartbeat pings are writes whatever their method (web-server.mjs never asks for them either).
+    if (/^\/+ping(?:\/|$)/i.test(path)) return null;
+    // The home and monitor pages in another language are at the path the web server rewrote them
+    // to (locale-routing.mjs): the language is in the path, so in the key.
+    if (!CACHEABLE.test(path) && !LOCALIZED_PAGE.test(path)) return null;
     for (const h of BYPASS_HEADERS) if (req.headers[h] !== undefined) return null;
     const gzip = /\bgzip\b/.test(String(req.headers["accept-encoding"] ?? "")) ? "gz" : "id";
-    return `${req.url}|${gzip}`;
+    return `${req.url}|${gzip}|${this.hostKey(req)}`;
+  }
+
+  /**
+   * The request headers that links in an answer are built from (monitors/presentation/public-url.ts):
+   * the host, and the forwarded host and scheme when a trusted proxy sets them. They are part of
+   * the key, so an answer made for one host is never served to a request for another.
+   */
+  hostKey(req) {
+    const h = (name) => String(req.headers[name] ?? "").toLowerCase();
+    return this.trustProxy ? `${h("host")}|${h("x-forwarded-host")}|${h("x-forwarded-proto")}` : h("host");
   }
 
   /** Serves a fresh entry (a 304 when the client holds its ETag); returns false on a miss. */
@@ -51,9 +79,16 @@ export class MicroCache {
     }
     this.stats.hits++;
     const inm = req.headers["if-none-match"];
-    if (inm && e.headers.etag && String(inm).split(",").some((t) => t.trim() === e.headers.etag)) {
+    if (
+      inm &&
+      e.headers.etag &&
+      String(inm)
+        .split(",")
+        .some((t) => t.trim() === e.headers.etag)
+    ) {
       res.writeHead(304, { etag: e.headers.etag, "cache-control": e.headers["cache-control"] ?? "no-cache" });
-      return res.end(), true;
+      res.end();
+      return true;
     }
     res.writeHead(e.status, { ...e.headers, "x-micro-cache": "HIT" });
     res.end(req.method === "HEAD" ? undefined : e.body);
@@ -94,10 +129,18 @@ export class MicroCache {
       const status = res.statusCode;
       const headers = { ...res.getHeaders(), ...direct };
       const cacheControl = String(headers["cache-control"] ?? "");
-      if (!tooBig && generation === this.generation && (status === 200 || status === 404) && !/no-store|private/.test(cacheControl) && !headers["set-cookie"]) {
+      if (
+        !tooBig &&
+        generation === this.generation &&
+        (status === 200 || status === 404) &&
+        !/no-store|private/.test(cacheControl) &&
+        !headers["set-cookie"]
+      ) {
         if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value);
         const plain = {};
-        for (const [k, v] of Object.entries(headers)) if (k !== "date" && k !== "connection" && k !== "keep-alive" && k !== "transfer-encoding") plain[k] = Array.isArray(v) ? v.join(", ") : String(v);
+        for (const [k, v] of Object.entries(headers))
+          if (k !== "date" && k !== "connection" && k !== "keep-alive" && k !== "transfer-encoding")
+            plain[k] = Array.isArray(v) ? v.join(", ") : String(v);
         plain["content-length"] = String(size);
         this.entries.set(key, { status, headers: plain, body: Buffer.concat(chunks), expires: Date.now() + this.ttlMs });
       }

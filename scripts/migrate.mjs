@@ -41,7 +41,14 @@ function appliedSqlite(url) {
   const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
-    return new Set(table ? db.prepare(APPLIED).all().map((r) => r.migration_name) : []);
+    return new Set(
+      table
+        ? db
+            .prepare(APPLIED)
+            .all()
+            .map((r) => r.migration_name)
+        : [],
+    );
   } finally {
     db.close();
   }
@@ -86,20 +93,28 @@ async function deployPostgres(url, log) {
     await client.connect();
   } catch (e) {
     const u = new URL(url);
-    throw new Error(`DATABASE_URL: cannot connect to PostgreSQL at ${u.hostname}:${u.port || 5432}, database "${u.pathname.slice(1)}" (${e.message})`);
+    throw new Error(
+      `DATABASE_URL: cannot connect to PostgreSQL at ${u.hostname}:${u.port || 5432}, database "${u.pathname.slice(1)}" (${e.message})`,
+    );
   }
   const applied = [];
   try {
     await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
     await client.query(PRISMA_MIGRATIONS_TABLE);
-    const { rows } = await client.query('SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL');
+    const { rows } = await client.query(
+      'SELECT migration_name, checksum, finished_at FROM "_prisma_migrations" WHERE rolled_back_at IS NULL',
+    );
     const done = new Map(rows.map((r) => [r.migration_name, r]));
     for (const name of committed("postgresql")) {
       const sql = readFileSync(join(PROVIDERS.postgresql.migrations, name, "migration.sql"), "utf8");
       const checksum = createHash("sha256").update(sql).digest("hex");
       const row = done.get(name);
-      if (row && !row.finished_at) throw new Error(`migration ${name} was started and did not finish; inspect the database, then delete its row from _prisma_migrations`);
-      if (row && row.checksum !== checksum) throw new Error(`migration ${name} was changed after it was applied (checksum differs); migrations are append-only`);
+      if (row && !row.finished_at)
+        throw new Error(
+          `migration ${name} was started and did not finish; inspect the database, then delete its row from _prisma_migrations`,
+        );
+      if (row && row.checksum !== checksum)
+        throw new Error(`migration ${name} was changed after it was applied (checksum differs); migrations are append-only`);
       if (row) continue;
       await client.query("BEGIN");
       try {
@@ -126,7 +141,11 @@ export async function migrate({ env = process.env, quiet = false } = {}) {
   const url = env.DATABASE_URL || DEFAULT_URL;
   if (!url.startsWith("file:") && !isPostgres(url)) {
     const scheme = url.split(":")[0];
-    return { ok: false, applied: [], output: `DATABASE_URL: "${scheme}:" is not a database this service supports; use file:./data/status.db (SQLite) or postgresql://user@host:5432/db\n` };
+    return {
+      ok: false,
+      applied: [],
+      output: `DATABASE_URL: "${scheme}:" is not a database this service supports; use file:./data/status.db (SQLite) or postgresql://user@host:5432/db\n`,
+    };
   }
   if (isPostgres(url)) {
     try {

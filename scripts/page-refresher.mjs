@@ -4,14 +4,18 @@
 // So the web process asks for its own hot pages every couple of seconds: the home page always,
 // other pages while people read them. Requests carry x-status-refresh to skip the micro-cache.
 // refreshNow() runs a pass at once, after a change dropped the cached pages (web-server.mjs).
+// Every page it fetches goes to `onPage` (the page cache, page-cache.mjs), uncompressed, and a
+// page that stops being hot goes to `onGone`.
 
 const HOT_FOR_MS = 10 * 60_000;
 const MAX_HOT = 50;
 
 export class PageRefresher {
-  constructor(origin, { everyMs = Number(process.env.PAGE_REFRESH_MS ?? 2000) } = {}) {
+  constructor(origin, { everyMs = Number(process.env.PAGE_REFRESH_MS ?? 2000), onPage = null, onGone = null } = {}) {
     this.origin = origin;
     this.everyMs = everyMs;
+    this.onPage = onPage;
+    this.onGone = onGone;
     this.hot = new Map([["/", Infinity]]);
     this.timer = null;
     this.running = false;
@@ -20,6 +24,11 @@ export class PageRefresher {
 
   touch(path) {
     if (this.hot.has(path) || this.hot.size < MAX_HOT) this.hot.set(path, Math.max(this.hot.get(path) ?? 0, Date.now()));
+  }
+
+  /** The pages kept hot now (the home page first). */
+  hotPaths() {
+    return [...this.hot.keys()];
   }
 
   start() {
@@ -51,11 +60,17 @@ export class PageRefresher {
       for (const [path, seen] of this.hot) {
         if (now - seen > HOT_FOR_MS) {
           this.hot.delete(path);
+          this.onGone?.(path);
           continue;
         }
-        const res = await fetch(`${this.origin}${path}`, { headers: { "x-status-refresh": "1" }, signal: AbortSignal.timeout(15_000) }).catch(() => null);
+        // identity: the page cache wants the plain bytes, and compresses them itself only when they changed.
+        const res = await fetch(`${this.origin}${path}`, {
+          headers: { "x-status-refresh": "1", "accept-encoding": "identity" },
+          signal: AbortSignal.timeout(15_000),
+        }).catch(() => null);
         // Read to the end: cancelling a streamed page can leave the request hanging.
-        await res?.arrayBuffer().catch(() => {});
+        const body = await res?.arrayBuffer().catch(() => null);
+        if (res && body && this.onPage) await this.onPage(path, res.status, res.headers, Buffer.from(body)).catch(() => {});
       }
     } finally {
       this.running = false;

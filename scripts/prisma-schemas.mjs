@@ -13,13 +13,15 @@ export const PROVIDERS = {
   postgresql: { schema: join(root, "prisma", "postgresql", "schema.prisma"), migrations: join(root, "prisma", "postgresql", "migrations") },
 };
 
-const HEADER = "// GENERATED from prisma/schema.prisma by scripts/prisma-schemas.mjs: edit that file, then run `npm run db:migration -- NAME`.\n";
+const HEADER =
+  "// GENERATED from prisma/schema.prisma by scripts/prisma-schemas.mjs: edit that file, then run `npm run db:migration -- NAME`.\n";
 
 /** The PostgreSQL schema text for the given SQLite schema text. */
 export function postgresqlSchemaText(sqliteText) {
   const generator = /generator client \{[^}]*\}/;
   const datasource = /datasource db \{[^}]*\}/;
-  if (!generator.test(sqliteText) || !datasource.test(sqliteText)) throw new Error("prisma/schema.prisma: expected a `generator client` and a `datasource db` block");
+  if (!generator.test(sqliteText) || !datasource.test(sqliteText))
+    throw new Error("prisma/schema.prisma: expected a `generator client` and a `datasource db` block");
   return (
     HEADER +
     sqliteText

@@ -1,5 +1,7 @@
 // Security headers for every answer of the web process, and a Content-Security-Policy whose
-// script-src lists the SHA-256 of each inline script of the HTML page it is sent with.
+// script-src lists the SHA-256 of each inline script that the framework wrote into the HTML page it
+// is sent with (isFrameworkScript below): an inline script that got into the page any other way,
+// for example through an injection bug, gets no hash and does not run.
 //
 // Why hashes and not a nonce: a nonce must differ per response, so every page would be rendered
 // per request and neither Next.js's ISR cache nor the micro-cache could serve it. Hashes are a
@@ -8,6 +10,7 @@
 // here are tens of kilobytes and mostly come from a cache. SECURITY.md has the figures.
 import { createHash } from "node:crypto";
 import { brotliDecompressSync, gunzipSync, inflateSync } from "node:zlib";
+import { THEME_BOOT_SCRIPT } from "./theme-boot.mjs";
 
 const COMMON = {
   "x-content-type-options": "nosniff",
@@ -21,9 +24,49 @@ const NON_HTML_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ances
 // Inline scripts only: <script> without src, whatever its other attributes.
 const INLINE_SCRIPT = /<script\b(?![^>]*\ssrc\s*=)[^>]*>([\s\S]*?)<\/script\s*>/gi;
 
+// The inline scripts Next.js (with Turbopack) writes into a page, and nothing else. Each form only
+// hands data to the framework: the flight data of the page (self.__next_f) and the list of the
+// page's chunk files (TURBOPACK). The data must parse as JSON, which cannot call anything.
+const NEXT_F_INIT = "(self.__next_f=self.__next_f||[]).push([0])";
+const NEXT_F_PUSH = /^self\.__next_f\.push\(([\s\S]*)\)$/;
+const TURBOPACK_PUSH = /^\(globalThis\["TURBOPACK"\] \|\| \(globalThis\["TURBOPACK"\] = \[\]\)\)\.push\(([\s\S]*)\);?$/;
+
+function jsonOf(text) {
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * True for a script of one of the framework's forms, whose argument is nothing but JSON. Content
+ * cannot forge its way in: a script with anything else in it (`…push([1,""]);alert(1)`) is not
+ * JSON after the prefix, so it gets no hash and the browser refuses it. And because a hash admits
+ * only its exact text, whatever the browser runs under a hash from here is such a data-only script.
+ */
+export function isFrameworkScript(body) {
+  // The public pages' theme script, exactly as scripts/theme-boot.mjs has it (ours, not content's).
+  if (body === NEXT_F_INIT || body === THEME_BOOT_SCRIPT) return true;
+  const flight = NEXT_F_PUSH.exec(body);
+  if (flight) {
+    const j = jsonOf(flight[1]);
+    return j !== null && Array.isArray(j.value) && typeof j.value[0] === "number";
+  }
+  const chunks = TURBOPACK_PUSH.exec(body);
+  if (chunks) {
+    const j = jsonOf(chunks[1]);
+    return j !== null && typeof j.value === "object" && j.value !== null && !Array.isArray(j.value);
+  }
+  return false;
+}
+
+/** SHA-256 sources for the page's framework scripts; any other inline script stays blocked. */
 export function inlineScriptHashes(html) {
   const hashes = new Set();
-  for (const m of html.matchAll(INLINE_SCRIPT)) hashes.add(`'sha256-${createHash("sha256").update(m[1], "utf8").digest("base64")}'`);
+  for (const m of html.matchAll(INLINE_SCRIPT)) {
+    if (isFrameworkScript(m[1])) hashes.add(`'sha256-${createHash("sha256").update(m[1], "utf8").digest("base64")}'`);
+  }
   return [...hashes];
 }
 
@@ -120,7 +163,8 @@ export function secureResponse(res) {
       sendHead();
       return write(chunk, encoding, cb);
     }
-    if (chunk !== undefined && chunk !== null) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, typeof encoding === "string" ? encoding : "utf8"));
+    if (chunk !== undefined && chunk !== null)
+      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, typeof encoding === "string" ? encoding : "utf8"));
     const done = typeof encoding === "function" ? encoding : cb;
     if (done) process.nextTick(done);
     return true;
@@ -132,7 +176,8 @@ export function secureResponse(res) {
       sendHead();
       return end(chunk, encoding, cb);
     }
-    if (chunk !== undefined && chunk !== null) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, typeof encoding === "string" ? encoding : "utf8"));
+    if (chunk !== undefined && chunk !== null)
+      chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk, typeof encoding === "string" ? encoding : "utf8"));
     const body = Buffer.concat(chunks);
     let hashes = [];
     try {

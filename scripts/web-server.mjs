@@ -9,7 +9,10 @@ import next from "next";
 import { tsImport } from "tsx/esm/api";
 import { MicroCache, isPublicPage } from "./micro-cache.mjs";
 import { PageRefresher } from "./page-refresher.mjs";
+import { PageCache } from "./page-cache.mjs";
 import { secureResponse } from "./security-headers.mjs";
+import { cutRefusedUploads } from "./refused-upload.mjs";
+import { routeLocale } from "./locale-routing.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const port = Number(process.env.PORT || 3000);
@@ -24,22 +27,59 @@ const INTERNAL_HEADER = "x-status-internal";
 const internalToken = randomBytes(32).toString("base64url");
 process.env.STATUS_INTERNAL_TOKEN = internalToken;
 
+// The readers' languages (monitors/i18n/): a SITE_LOCALE this site does not have stops the start here.
+const { LOCALES, BASE_LOCALE, isLocale, siteLocale } = await tsImport("../monitors/i18n/locales.ts", import.meta.url);
+const { negotiateLocale, LOCALE_COOKIE, LOCALE_COOKIE_MAX_AGE_S } = await tsImport("../monitors/i18n/negotiate.ts", import.meta.url);
+const { servePing } = await tsImport("../monitors/heartbeat/ping-http.ts", import.meta.url);
+let fallbackLocale;
+try {
+  fallbackLocale = siteLocale();
+} catch (err) {
+  console.error(`web: ${err.message}`);
+  process.exit(2);
+}
+const i18n = {
+  locales: LOCALES,
+  base: BASE_LOCALE,
+  fallback: fallbackLocale,
+  isLocale,
+  negotiate: negotiateLocale,
+  cookieName: LOCALE_COOKIE,
+  cookieMaxAge: LOCALE_COOKIE_MAX_AGE_S,
+};
+
 const app = next({ dev: false, dir: root, port, hostname: "localhost" });
 const handle = app.getRequestHandler();
 await app.prepare();
 const cache = new MicroCache({ ttlMs: Number(process.env.MICRO_CACHE_MS ?? 1000) });
 
-const refresher = new PageRefresher(selfOrigin);
+// The hot pages' last renders, compressed, filled by the refresher (PAGE_REFRESH_MS=0 leaves it empty).
+const pages = new PageCache();
+const refresher = new PageRefresher(selfOrigin, {
+  onPage: (path, status, headers, body) => pages.update(path, status, headers, body),
+  onGone: (path) => pages.delete(path),
+});
 
 /** /api/internal/…, however a client spells it (case, repeated slashes, %-escapes). */
 const isInternalPath = (decodedPath) => /^\/+api\/+internal(?:\/|$)/i.test(decodedPath);
 // A successful admin command (not sign-in, sign-out or a Markdown preview) changed public state.
 const ADMIN_COMMAND = /^\/admin\/api\/(?!(?:login|logout|preview)$)[^/]+$/;
+// Writes of the management API (monitors/management-api) change what the public pages show, too.
+const MANAGEMENT_API = /^\/api\/admin\/v1\//;
+// Heartbeat pings (monitors/heartbeat/ping-intake.ts): every one is a write, never a cached answer.
+const PING_PATH = /^\/+ping(?:\/|$)/i;
+/** A maintainer's change: a command from /admin, or a write through the management API. */
+function isWrite(req) {
+  const path = req.url.split("?")[0];
+  if (req.method === "POST" && ADMIN_COMMAND.test(path)) return true;
+  return req.method !== "GET" && req.method !== "HEAD" && MANAGEMENT_API.test(path);
+}
 
 function fromThisServer(req) {
   const given = Buffer.from(String(req.headers[INTERNAL_HEADER] ?? ""));
   const expected = Buffer.from(internalToken);
-  const sameHost = req.socket.remoteAddress === req.socket.localAddress || /^(?:127\.|::1$|::ffff:127\.)/.test(req.socket.remoteAddress ?? "");
+  const sameHost =
+    req.socket.remoteAddress === req.socket.localAddress || /^(?:127\.|::1$|::ffff:127\.)/.test(req.socket.remoteAddress ?? "");
   return req.method === "POST" && sameHost && given.length === expected.length && timingSafeEqual(given, expected);
 }
 
@@ -79,13 +119,29 @@ class ChangeSync {
 
   async #once() {
     try {
-      const r = await fetch(`${selfOrigin}/api/internal/revalidate`, { method: "POST", headers: { [INTERNAL_HEADER]: internalToken }, signal: AbortSignal.timeout(10_000) });
+      const r = await fetch(`${selfOrigin}/api/internal/revalidate`, {
+        method: "POST",
+        headers: { [INTERNAL_HEADER]: internalToken },
+        signal: AbortSignal.timeout(10_000),
+      });
       await r.arrayBuffer();
       if (r.status !== 204) throw new Error(`status ${r.status}`);
+      // The Pages Router's cached pages (the home page, monitor pages) are regenerated through a route of their own.
+      const p = await fetch(`${selfOrigin}/api/internal/revalidate-pages`, {
+        method: "POST",
+        headers: { [INTERNAL_HEADER]: internalToken, "content-type": "application/json" },
+        body: JSON.stringify({ paths: refresher.hotPaths() }),
+        signal: AbortSignal.timeout(30_000),
+      });
+      await p.arrayBuffer();
+      if (p.status !== 204) throw new Error(`pages: status ${p.status}`);
     } catch (err) {
-      console.error(`${new Date().toISOString()} web: dropping cached pages failed (${err?.message ?? err}); they refresh within their 4 s`);
+      console.error(
+        `${new Date().toISOString()} web: dropping cached pages failed (${err?.message ?? err}); they refresh within their 4 s`,
+      );
     }
     cache.clear();
+    pages.clear();
     await refresher.refreshNow().catch(() => {});
   }
 }
@@ -121,18 +177,37 @@ const server = createServer((req, res) => {
     return;
   }
   delete req.headers[INTERNAL_HEADER];
-  if (req.method === "POST" && ADMIN_COMMAND.test(req.url.split("?")[0])) {
-    // This node drops its own caches now; on PostgreSQL every node (this one too) also hears it
+  const ping = PING_PATH.test(decodedPath);
+  cutRefusedUploads(req, res, { keepsPrefix: ping });
+  // Heartbeat pings are answered here, without Next.js (monitors/heartbeat/ping-http.ts).
+  if (ping) {
+    secureResponse(res);
+    servePing(req, res, decodedPath).catch((err) => {
+      // Its name only: a message could quote the URL, and the URL holds the token.
+      console.error(`${new Date().toISOString()} web: a ping failed (${err?.name ?? "error"})`);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" });
+      res.end("internal error\n");
+    });
+    return;
+  }
+  if (isWrite(req)) {
+    // The one invalidation path (README, "When a change reaches the page"): this node starts its
+    // pass as soon as its own write succeeded; on PostgreSQL every node (this one too) also hears it
     // through the database, and the two triggers share one pass.
     res.on("finish", () => {
-      if (res.statusCode === 200) changes.trigger();
+      if (res.statusCode >= 200 && res.statusCode < 300) changes.trigger();
     });
   }
+  // The translated pages: a switcher link is answered here; otherwise the request now names the
+  // page in the reader's language, so every cache below keys on it.
+  if (routeLocale(req, res, i18n)) return;
   if (req.method === "GET" && !req.headers["x-status-refresh"]) {
     const path = req.url.split("?")[0];
     if (isPublicPage(path)) refresher.touch(path);
   }
-  const key = process.env.MICRO_CACHE_MS === "0" ? null : cache.keyFor(req);
+  // A hot page as the refresher last rendered it: no Next.js, no compression, 304 on a known ETag.
+  if (pages.serve(req, res)) return;
+  const key = process.env.MICRO_CACHE_MS === "0" || ping ? null : cache.keyFor(req);
   if (key) {
     if (cache.serve(key, req, res)) return;
     cache.capture(key, req, res);
@@ -140,7 +215,8 @@ const server = createServer((req, res) => {
   // After the cache's capture, so a cached answer keeps the headers computed for it.
   secureResponse(res);
   handle(req, res).catch((err) => {
-    console.error(`web: ${req.method} ${req.url} failed: ${err?.stack ?? err}`);
+    // A ping's URL is its secret token: never logged.
+    console.error(`web: ${req.method} ${ping ? "/ping/…" : req.url} failed: ${err?.stack ?? err}`);
     if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
     res.end("internal error");
   });
@@ -157,7 +233,9 @@ server.listen(port, hostname, () => {
   refresher.start();
   if (feedUrl) {
     listener = listenForChanges(feedUrl, (topic) => {
-      console.log(`${new Date().toISOString()} web: change announced (${JSON.stringify(topic.slice(0, 80))}); dropping cached public answers`);
+      console.log(
+        `${new Date().toISOString()} web: change announced (${JSON.stringify(topic.slice(0, 80))}); dropping cached public answers`,
+      );
       changes.trigger();
     });
   }

@@ -1,10 +1,19 @@
 import { requireUser } from "./_lib/require-user";
 import { AdminNav } from "./_ui/AdminNav";
 import { CommandForm } from "./_ui/CommandForm";
-import { sharedDb } from "../../monitors/queries/shared-db";
-import { adminOpenIncidents, agentsSeen, monitorsFailingNow, outboxCounts, outboxProblems } from "../../monitors/queries/admin-views";
-import { can } from "../../monitors/auth/permissions";
+import { sharedDb } from "@/monitors/queries/shared-db";
+import {
+  activeSilences,
+  adminOpenIncidents,
+  agentsSeen,
+  monitorChoices,
+  monitorsFailingNow,
+  outboxCounts,
+  outboxProblems,
+} from "@/monitors/queries/admin-views";
+import { can } from "@/monitors/auth/permissions";
 import { LocalTime } from "../_ui/LocalTime";
+import { HeartbeatUrls } from "./_ui/HeartbeatUrls";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Maintainers · OpenRegistry status", robots: { index: false } };
@@ -12,7 +21,15 @@ export const metadata = { title: "Maintainers · OpenRegistry status", robots: {
 export default async function Dashboard() {
   const user = await requireUser("/admin");
   const db = await sharedDb();
-  const [incidents, failing, problems, counts, agents] = await Promise.all([adminOpenIncidents(db), monitorsFailingNow(db), outboxProblems(db, 20), outboxCounts(db), agentsSeen(db)]);
+  const [incidents, failing, problems, counts, agents, silences, monitors] = await Promise.all([
+    adminOpenIncidents(db),
+    monitorsFailingNow(db),
+    outboxProblems(db, 20),
+    outboxCounts(db),
+    agentsSeen(db),
+    activeSilences(db),
+    monitorChoices(db),
+  ]);
   return (
     <>
       <AdminNav user={user} />
@@ -25,18 +42,28 @@ export default async function Dashboard() {
               <a href={`/admin/incidents/${i.id}`}>
                 <strong>{i.title}</strong>
               </a>{" "}
-              <span className={`pill ${i.impact}`}>{i.impact}</span> <span className="pill">{i.status}</span> {i.auto && <span className="pill">automatic</span>}
+              <span className={`pill ${i.impact}`}>{i.impact}</span> <span className="pill">{i.status}</span>{" "}
+              {i.auto && <span className="pill">automatic</span>}
               <div className="meta">
-                since <LocalTime iso={i.startedAt.toISOString()} /> · {i.monitors.map((m) => m.monitor.name).join(", ") || "no components"} ·{" "}
+                since <LocalTime iso={i.startedAt.toISOString()} /> · {i.monitors.map((m) => m.monitor.name).join(", ") || "no components"}{" "}
+                ·{" "}
                 {i.acknowledgedAt ? (
                   <>
-                    acknowledged by {i.acknowledgedBy?.email ?? "a link in a notification"} at <LocalTime iso={i.acknowledgedAt.toISOString()} />
+                    acknowledged by {i.acknowledgedBy?.email ?? "a link in a notification"} at{" "}
+                    <LocalTime iso={i.acknowledgedAt.toISOString()} />
                   </>
                 ) : (
                   <strong>not acknowledged</strong>
                 )}
               </div>
-              {!i.acknowledgedAt && <CommandForm action="incident.acknowledge" fields={[{ kind: "hidden", name: "id", value: String(i.id) }]} submit="Acknowledge" inline />}
+              {!i.acknowledgedAt && (
+                <CommandForm
+                  action="incident.acknowledge"
+                  fields={[{ kind: "hidden", name: "id", value: String(i.id) }]}
+                  submit="Acknowledge"
+                  inline
+                />
+              )}
             </li>
           ))}
         </ul>
@@ -49,7 +76,8 @@ export default async function Dashboard() {
           <ul className="admin-list">
             {failing.map((m) => (
               <li key={m.id}>
-                <span className={`pill ${m.state?.status}`}>{m.state?.status}</span> {m.name} {!m.isPublic && <span className="pill">hidden</span>}
+                <span className={`pill ${m.state?.status}`}>{m.state?.status}</span> {m.name}{" "}
+                {!m.isPublic && <span className="pill">hidden</span>}
                 {m.state?.since && (
                   <>
                     {" "}
@@ -60,6 +88,37 @@ export default async function Dashboard() {
               </li>
             ))}
           </ul>
+        )}
+      </section>
+      <section aria-labelledby="silence-h">
+        <h2 id="silence-h">Silenced monitors</h2>
+        <p>A silenced monitor is still checked and shown as it is; only the notifications to the channels about it are held.</p>
+        {silences.length > 0 && (
+          <ul className="admin-list">
+            {silences.map((s) => (
+              <li key={s.monitorId} data-testid="silence">
+                {s.monitor.name} until <LocalTime iso={s.until.toISOString()} />
+                {s.reason && <div className="meta">{s.reason}</div>}
+                <CommandForm
+                  action="monitor.unsilence"
+                  fields={[{ kind: "hidden", name: "slug", value: s.monitor.slug }]}
+                  submit="End silence"
+                  inline
+                />
+              </li>
+            ))}
+          </ul>
+        )}
+        {monitors.length > 0 && (
+          <CommandForm
+            action="monitor.silence"
+            submit="Silence"
+            fields={[
+              { kind: "select", name: "slug", label: "Monitor", options: monitors.map((m) => ({ value: m.slug, label: m.name })) },
+              { kind: "number", name: "minutes", label: "For how many minutes", defaultValue: "60" },
+              { kind: "text", name: "reason", label: "Why (optional)" },
+            ]}
+          />
         )}
       </section>
       <section aria-labelledby="deliveries-h">
@@ -87,7 +146,16 @@ export default async function Dashboard() {
                     {p.status} after {p.attempts} attempt(s)
                   </td>
                   <td>{p.lastError}</td>
-                  <td>{p.status === "failed" && can(user.role, "outbox.retry") && <CommandForm action="outbox.retry" fields={[{ kind: "hidden", name: "id", value: String(p.id) }]} submit="Retry" inline />}</td>
+                  <td>
+                    {p.status === "failed" && can(user.role, "outbox.retry") && (
+                      <CommandForm
+                        action="outbox.retry"
+                        fields={[{ kind: "hidden", name: "id", value: String(p.id) }]}
+                        submit="Retry"
+                        inline
+                      />
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -102,11 +170,12 @@ export default async function Dashboard() {
           <ul className="admin-list">
             {agents.map((a) => (
               <li key={a.id}>
-                <span className={`pill ${a.alive ? "up" : "down"}`}>{a.alive ? "alive" : "silent"}</span> {a.region} on {a.hostname}, last seen <LocalTime iso={a.lastSeenAt.toISOString()} />
-                {" "}· {a.monitors} monitor{a.monitors === 1 ? "" : "s"}, {a.checks} checks
+                <span className={`pill ${a.alive ? "up" : "down"}`}>{a.alive ? "alive" : "silent"}</span> {a.region} on {a.hostname}, last
+                seen <LocalTime iso={a.lastSeenAt.toISOString()} /> · {a.monitors} monitor{a.monitors === 1 ? "" : "s"}, {a.checks} checks
                 {a.latenessP99Ms !== null && (
                   <>
-                    {" "}· lateness p50 {a.latenessP50Ms?.toFixed(1) ?? "–"} ms, p99 {a.latenessP99Ms.toFixed(1)} ms
+                    {" "}
+                    · lateness p50 {a.latenessP50Ms?.toFixed(1) ?? "–"} ms, p99 {a.latenessP99Ms.toFixed(1)} ms
                   </>
                 )}
               </li>
@@ -114,6 +183,7 @@ export default async function Dashboard() {
           </ul>
         )}
       </section>
+      {can(user.role, "token.write") && <HeartbeatUrls db={db} />}
     </>
   );
 }

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
-import { sharedDb } from "../../monitors/queries/shared-db";
-import { prometheusMetrics } from "../../monitors/api/prometheus-metrics";
+import { sharedDb } from "@/monitors/queries/shared-db";
+import { prometheusMetrics } from "@/monitors/api/prometheus-metrics";
 
 export const dynamic = "force-dynamic";
 

@@ -3,8 +3,16 @@ import { acknowledge, createIncident, postIncidentUpdate, setIncidentImpact, wri
 import { endMaintenance, extendMaintenance, scheduleMaintenance } from "./maintenance-commands";
 import { createChannel, deleteChannel, retryDelivery, setChannelEnabled } from "./channel-commands";
 import { createUser, setUserDisabled, setUserRole } from "./user-commands";
+import { linkGithub } from "./github-link-commands";
+import { createApiToken, revokeApiToken } from "./token-commands";
+import { silenceMonitor, unsilenceMonitor } from "./silence-commands";
+import { beginTwoFactor, confirmTwoFactor, disableTwoFactor } from "./two-factor-commands";
 
-/** Every write of the maintainers' area, by the name the forms post to (/admin/api/<name>). */
+/**
+ * Every write of the maintainers' area, by the name the forms post to (/admin/api/<name>). The
+ * command line (monitors/cli/admin.ts) and the management API (monitors/management-api/routes.ts)
+ * run these same commands by name.
+ */
 export const ADMIN_COMMANDS: Record<string, AdminCommand> = {
   "incident.create": createIncident,
   "incident.update": postIncidentUpdate,
@@ -21,6 +29,14 @@ export const ADMIN_COMMANDS: Record<string, AdminCommand> = {
   "user.create": createUser,
   "user.role": setUserRole,
   "user.disable": setUserDisabled,
+  "user.github": linkGithub,
+  "token.create": createApiToken,
+  "token.revoke": revokeApiToken,
+  "monitor.silence": silenceMonitor,
+  "monitor.unsilence": unsilenceMonitor,
+  "account.2fa.begin": beginTwoFactor,
+  "account.2fa.confirm": confirmTwoFactor,
+  "account.2fa.disable": disableTwoFactor,
 } as Record<string, AdminCommand>;
 
 export function adminCommand(name: string): AdminCommand | null {

@@ -28,7 +28,10 @@ export const optionalInstant = z
     return new Date(v);
   });
 
-export const slugList = z.array(z.string().regex(/^[a-z0-9-]{1,64}$/, "unknown monitor")).max(500).default([]);
+export const slugList = z
+  .array(z.string().regex(/^[a-z0-9-]{1,64}$/, "unknown monitor"))
+  .max(500)
+  .default([]);
 
 /** Turns zod issues into one message per top-level field, the first one winning. */
 export function fieldErrors(error: z.ZodError): Record<string, string> {

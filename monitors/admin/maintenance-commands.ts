@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { defineCommand, FieldError, type Tx } from "./admin-command";
+import { defineCommand, FieldError, NotFoundError, auditedAs } from "./admin-command";
+import type { Tx } from "../store/client";
 import { id, optionalInstant, slugList, title } from "./form-fields";
 import { audit } from "../auth/audit";
 import { monitorIdsBySlug } from "./monitor-slugs";
@@ -27,7 +28,12 @@ export const scheduleMaintenance = defineCommand({
     endsAt: optionalInstant,
     recurrence: z.string().trim().max(100).default(""),
     timeZone: z.string().trim().max(64).default("UTC"),
-    durationMinutes: z.coerce.number({ error: "a number of minutes" }).int("whole minutes").min(1, "at least 1 minute").max(MAX_WINDOW_MINUTES, "at most 7 days").optional(),
+    durationMinutes: z.coerce
+      .number({ error: "a number of minutes" })
+      .int("whole minutes")
+      .min(1, "at least 1 minute")
+      .max(MAX_WINDOW_MINUTES, "at most 7 days")
+      .optional(),
   }),
   async run({ db, actor, now, env }, input) {
     if (input.repeat === "once") {
@@ -35,17 +41,32 @@ export const scheduleMaintenance = defineCommand({
       if (!input.endsAt) throw new FieldError("endsAt", "pick an end");
       if (input.endsAt <= input.startsAt) throw new FieldError("endsAt", "must be after the start");
       if (input.endsAt.getTime() <= now.getTime()) throw new FieldError("endsAt", "is in the past");
-      if (input.endsAt.getTime() - input.startsAt.getTime() > MAX_WINDOW_MINUTES * 60_000) throw new FieldError("endsAt", "a window lasts at most 7 days");
+      if (input.endsAt.getTime() - input.startsAt.getTime() > MAX_WINDOW_MINUTES * 60_000)
+        throw new FieldError("endsAt", "a window lasts at most 7 days");
       const created = await db.$transaction(async (tx) => {
         const ids = await monitorIds(tx, input.monitors);
         const m = await tx.maintenance.create({
-          data: { title: input.title, body: input.body, startsAt: input.startsAt!, endsAt: input.endsAt!, timeZone: input.timeZone || "UTC", createdById: actor.id, monitors: { create: ids.map((monitorId) => ({ monitorId })) } },
+          data: {
+            title: input.title,
+            body: input.body,
+            startsAt: input.startsAt!,
+            endsAt: input.endsAt!,
+            timeZone: input.timeZone || "UTC",
+            createdById: actor.id,
+            monitors: { create: ids.map((monitorId) => ({ monitorId })) },
+          },
         });
-        await audit(tx, { userId: actor.id, action: "maintenance.create", target: `maintenance:${m.id}`, details: { title: input.title }, at: now });
+        await audit(tx, {
+          ...auditedAs(actor),
+          action: "maintenance.create",
+          target: `maintenance:${m.id}`,
+          details: { title: input.title },
+          at: now,
+        });
         await enqueueEvent(tx, await maintenanceEvent(tx, m.id, "maintenance.scheduled", now, env), now, env);
         return m.id;
       });
-      return { redirect: `/admin/maintenance#m${created}` };
+      return { redirect: `/admin/maintenance#m${created}`, createdId: created };
     }
     const parsed = parseRecurrence(input.recurrence, input.timeZone || "UTC");
     if (!parsed.ok) throw new FieldError(/zone/i.test(parsed.error) ? "timeZone" : "recurrence", parsed.error);
@@ -54,7 +75,8 @@ export const scheduleMaintenance = defineCommand({
     const until = input.endsAt ?? FAR_FUTURE;
     if (until <= from) throw new FieldError("endsAt", "the series must end after it starts");
     const gap = minimumGapMinutes(parsed.rule, from);
-    if (gap !== null && gap < input.durationMinutes) throw new FieldError("durationMinutes", `windows would overlap: occurrences are ${gap} minutes apart`);
+    if (gap !== null && gap < input.durationMinutes)
+      throw new FieldError("durationMinutes", `windows would overlap: occurrences are ${gap} minutes apart`);
     const seriesId = await db.$transaction(async (tx) => {
       const ids = await monitorIds(tx, input.monitors);
       const s = await tx.maintenance.create({
@@ -70,12 +92,18 @@ export const scheduleMaintenance = defineCommand({
           monitors: { create: ids.map((monitorId) => ({ monitorId })) },
         },
       });
-      await audit(tx, { userId: actor.id, action: "maintenance.create_series", target: `maintenance:${s.id}`, details: { title: input.title, recurrence: parsed.rule.expression, timeZone: parsed.rule.timeZone }, at: now });
+      await audit(tx, {
+        ...auditedAs(actor),
+        action: "maintenance.create_series",
+        target: `maintenance:${s.id}`,
+        details: { title: input.title, recurrence: parsed.rule.expression, timeZone: parsed.rule.timeZone },
+        at: now,
+      });
       return s.id;
     });
     // Occurrences exist right away (upcoming on the status page), each queued as scheduled.
     await materializeSeries(db, now.getTime(), env, seriesId);
-    return { redirect: `/admin/maintenance#m${seriesId}` };
+    return { redirect: `/admin/maintenance#m${seriesId}`, createdId: seriesId };
   },
 });
 
@@ -86,14 +114,18 @@ export const endMaintenance = defineCommand({
   async run({ db, actor, now }, input) {
     await db.$transaction(async (tx) => {
       const m = await tx.maintenance.findUnique({ where: { id: input.id } });
-      if (!m) throw new FieldError("form", `maintenance ${input.id} does not exist`);
+      if (!m) throw new NotFoundError(`maintenance ${input.id} does not exist`);
       const end = m.cancelledAt && m.cancelledAt < m.endsAt ? m.cancelledAt : m.endsAt;
       if (!m.recurrence && end <= now) throw new FieldError("form", "this window is already over");
       if (m.recurrence && m.cancelledAt) throw new FieldError("form", "this series is already stopped");
       await tx.maintenance.update({ where: { id: m.id }, data: { cancelledAt: now } });
-      if (m.recurrence) await tx.maintenance.updateMany({ where: { seriesId: m.id, startsAt: { gt: now }, cancelledAt: null }, data: { cancelledAt: now } });
+      if (m.recurrence)
+        await tx.maintenance.updateMany({
+          where: { seriesId: m.id, startsAt: { gt: now }, cancelledAt: null },
+          data: { cancelledAt: now },
+        });
       const action = m.recurrence ? "maintenance.stop_series" : m.startsAt <= now ? "maintenance.end" : "maintenance.cancel";
-      await audit(tx, { userId: actor.id, action, target: `maintenance:${m.id}`, at: now });
+      await audit(tx, { ...auditedAs(actor), action, target: `maintenance:${m.id}`, at: now });
     });
     return {};
   },
@@ -101,19 +133,32 @@ export const endMaintenance = defineCommand({
 
 export const extendMaintenance = defineCommand({
   permission: "maintenance.write",
-  input: z.object({ id, minutes: z.coerce.number({ error: "a number of minutes" }).int("whole minutes").min(1, "at least 1 minute").max(24 * 60, "at most 24 hours at a time") }),
+  input: z.object({
+    id,
+    minutes: z.coerce
+      .number({ error: "a number of minutes" })
+      .int("whole minutes")
+      .min(1, "at least 1 minute")
+      .max(24 * 60, "at most 24 hours at a time"),
+  }),
   async run({ db, actor, now }, input) {
     await db.$transaction(async (tx) => {
       const m = await tx.maintenance.findUnique({ where: { id: input.id } });
-      if (!m) throw new FieldError("form", `maintenance ${input.id} does not exist`);
+      if (!m) throw new NotFoundError(`maintenance ${input.id} does not exist`);
       if (m.recurrence) throw new FieldError("form", "extend an occurrence, not the series");
       if (m.cancelledAt || m.endsAt <= now) throw new FieldError("minutes", "this window is over; schedule a new one");
       const endsAt = new Date(m.endsAt.getTime() + input.minutes * 60_000);
-      if (endsAt.getTime() - m.startsAt.getTime() > MAX_WINDOW_MINUTES * 60_000) throw new FieldError("minutes", "a window lasts at most 7 days");
+      if (endsAt.getTime() - m.startsAt.getTime() > MAX_WINDOW_MINUTES * 60_000)
+        throw new FieldError("minutes", "a window lasts at most 7 days");
       await tx.maintenance.update({ where: { id: m.id }, data: { endsAt } });
-      await audit(tx, { userId: actor.id, action: "maintenance.extend", target: `maintenance:${m.id}`, details: { minutes: input.minutes, endsAt: endsAt.toISOString() }, at: now });
+      await audit(tx, {
+        ...auditedAs(actor),
+        action: "maintenance.extend",
+        target: `maintenance:${m.id}`,
+        details: { minutes: input.minutes, endsAt: endsAt.toISOString() },
+        at: now,
+      });
     });
     return {};
   },
 });
-

@@ -1,5 +1,5 @@
-import type { Db } from "../store/client";
-import { FieldError, type Tx } from "./admin-command";
+import type { Db, Tx } from "../store/client";
+import { FieldError } from "./admin-command";
 
 /** The ids of the monitors a form names by slug; any slug that names no monitor is the form's "monitors" error. */
 export async function monitorIdsBySlug(db: Db | Tx, slugs: string[]): Promise<Map<string, number>> {

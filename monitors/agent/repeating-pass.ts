@@ -1,9 +1,9 @@
-import { firstLine } from "../store/error-text";
+import { firstLine } from "../core/error-text";
 
 /**
  * A job the agent runs every `everyMs`, and at once when poked (after a commit, say). Never two
  * runs at once: a poke during a run makes it run again right after, and so does a run that says it
- * left work behind (`true`), so a storm is handled a slice per run with the event loop free between.
+ * left work behind (resolves `true`), so a storm is handled a slice per run with the event loop free between.
  */
 export class RepeatingPass {
   private timer: NodeJS.Timeout | null = null;
@@ -14,7 +14,7 @@ export class RepeatingPass {
   constructor(
     private readonly name: string,
     private readonly everyMs: number,
-    private readonly run: () => Promise<boolean | void>,
+    private readonly run: () => Promise<unknown>,
     private readonly log: (line: string) => void,
   ) {}
 
@@ -30,7 +30,7 @@ export class RepeatingPass {
       this.timer = null;
       this.running = this.run()
         .then((more) => {
-          if (more) this.again = true;
+          if (more === true) this.again = true;
         })
         .catch((e) => this.log(`${this.name} failed, will retry: ${firstLine(e)}`))
         .finally(() => {

@@ -1,7 +1,7 @@
 import type { Db } from "../store/client";
 import { recentIncidents } from "../queries/incidents";
 import { recentMaintenances } from "../queries/maintenance";
-import { renderMarkdown } from "../queries/markdown";
+import { renderMarkdown } from "../presentation/markdown";
 
 interface FeedEntry {
   id: string;
@@ -12,7 +12,8 @@ interface FeedEntry {
   html: string;
 }
 
-const xml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
+const xml = (s: string) =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 // XML 1.0 forbids most control characters even when escaped.
 const clean = (s: string) => s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "");
 
@@ -24,7 +25,9 @@ async function entries(db: Db, baseUrl: string, now: number): Promise<FeedEntry[
     link: `${baseUrl}/incidents/${i.id}`,
     published: i.startedAt,
     updated: i.updates[0]?.createdAt ?? i.updatedAt,
-    html: i.updates.map((u) => `<p><strong>${xml(u.status)}</strong> — ${u.createdAt.toISOString()}</p>${renderMarkdown(u.body)}`).join("") || `<p>${xml(i.status)}</p>`,
+    html:
+      i.updates.map((u) => `<p><strong>${xml(u.status)}</strong> — ${u.createdAt.toISOString()}</p>${renderMarkdown(u.body)}`).join("") ||
+      `<p>${xml(i.status)}</p>`,
   }));
   for (const m of maintenances) {
     out.push({

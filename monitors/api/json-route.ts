@@ -20,5 +20,8 @@ export async function cachedJson(key: string, compute: () => Promise<unknown>): 
 }
 
 export function jsonError(status: number, message: string): Response {
-  return new Response(JSON.stringify({ error: message }), { status, headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" } });
+  return new Response(JSON.stringify({ error: message }), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" },
+  });
 }

@@ -14,7 +14,10 @@ export async function appSecret(db: Pick<Db, "setting">, env: Env = process.env)
   if (env.APP_SECRET) return Buffer.from(env.APP_SECRET, "utf8");
   if (cached) return cached;
   const existing = await db.setting.findUnique({ where: { key: SETTING_KEY } });
-  if (existing && typeof existing.value === "string") return (cached = Buffer.from(existing.value, "base64url"));
+  if (existing && typeof existing.value === "string") {
+    cached = Buffer.from(existing.value, "base64url");
+    return cached;
+  }
   const fresh = randomBytes(32).toString("base64url");
   // Two processes may race here: the upsert keeps whichever wrote first.
   await db.setting.upsert({ where: { key: SETTING_KEY }, create: { key: SETTING_KEY, value: fresh }, update: {} });

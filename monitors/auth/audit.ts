@@ -4,6 +4,8 @@ import type { Db } from "../store/client";
 export interface AuditEntry {
   /** Who did it; null for the command line, the system, or an unknown login. */
   userId: number | null;
+  /** The management API token that did it (its name is the author), if any. */
+  apiTokenId?: number | null;
   /** Dotted name, for example "auth.login" or "user.create". */
   action: string;
   /** What it was done to, for example "user:3" or "incident:12". */
@@ -18,7 +20,14 @@ export interface AuditEntry {
  */
 export function audit(db: Db | Prisma.TransactionClient, entry: AuditEntry): Prisma.PrismaPromise<{ id: number }> {
   return db.auditLog.create({
-    data: { userId: entry.userId, action: entry.action, target: entry.target ?? null, details: entry.details, at: entry.at },
+    data: {
+      userId: entry.userId,
+      apiTokenId: entry.apiTokenId ?? null,
+      action: entry.action,
+      target: entry.target ?? null,
+      details: entry.details,
+      at: entry.at,
+    },
     select: { id: true },
   });
 }
@@ -31,6 +40,8 @@ export interface AuditRow {
   details: Prisma.JsonValue | null;
   userId: number | null;
   userEmail: string | null;
+  /** The API token's name when a token did it. */
+  tokenName: string | null;
 }
 
 const MAX_LIMIT = 500;
@@ -43,7 +54,16 @@ export async function recentAudit(db: Db, opts: { limit: number; before?: number
     // id, not `at`: ids are unique and increase with time, so pages never skip or repeat rows.
     orderBy: { id: "desc" },
     take,
-    include: { user: { select: { email: true } } },
+    include: { user: { select: { email: true } }, apiToken: { select: { name: true } } },
   });
-  return rows.map((r) => ({ id: r.id, at: r.at, action: r.action, target: r.target, details: r.details, userId: r.userId, userEmail: r.user?.email ?? null }));
+  return rows.map((r) => ({
+    id: r.id,
+    at: r.at,
+    action: r.action,
+    target: r.target,
+    details: r.details,
+    userId: r.userId,
+    userEmail: r.user?.email ?? null,
+    tokenName: r.apiToken?.name ?? null,
+  }));
 }

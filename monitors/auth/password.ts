@@ -30,7 +30,9 @@ function memoryFor({ logN, r, p }: Params): number {
 
 function derive(plain: string, salt: Buffer, keyLength: number, params: Params): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    scrypt(plain, salt, keyLength, { N: 2 ** params.logN, r: params.r, p: params.p, maxmem: memoryFor(params) }, (err, key) => (err ? reject(err) : resolve(key)));
+    scrypt(plain, salt, keyLength, { N: 2 ** params.logN, r: params.r, p: params.p, maxmem: memoryFor(params) }, (err, key) =>
+      err ? reject(err) : resolve(key),
+    );
   });
 }
 

@@ -9,6 +9,9 @@ export const PERMISSIONS = {
   "user.write": ["admin"],
   "audit.read": ["admin"],
   "outbox.retry": ["admin"],
+  "token.write": ["admin"],
+  /** One's own account (two-factor): every role. */
+  "account.write": ["admin", "responder"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -10,10 +10,17 @@ export interface SessionUser {
   id: number;
   email: string;
   role: Role;
+  /** Two-factor (TOTP) is on for the account. */
+  twoFactor: boolean;
 }
 
 /** Starts a session with a new random token; only its hash is stored. */
-export async function createSession(db: Db | Prisma.TransactionClient, userId: number, ip?: string | null, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
+export async function createSession(
+  db: Db | Prisma.TransactionClient,
+  userId: number,
+  ip?: string | null,
+  now = new Date(),
+): Promise<{ token: string; expiresAt: Date }> {
   const token = newToken();
   const expiresAt = new Date(now.getTime() + SESSION_TTL_MS);
   await db.session.create({ data: { tokenHash: tokenHash(token), userId, createdAt: now, expiresAt, ip: ip || null } });
@@ -26,7 +33,7 @@ export async function sessionUser(db: Db, token: string | undefined | null, now 
   const hash = tokenHash(token);
   const session = await db.session.findUnique({
     where: { tokenHash: hash },
-    select: { expiresAt: true, user: { select: { id: true, email: true, role: true, disabledAt: true } } },
+    select: { expiresAt: true, user: { select: { id: true, email: true, role: true, disabledAt: true, totpSecret: true } } },
   });
   if (!session) return null;
   const { user } = session;
@@ -35,7 +42,7 @@ export async function sessionUser(db: Db, token: string | undefined | null, now 
     await db.session.deleteMany({ where: { tokenHash: hash } });
     return null;
   }
-  return { id: user.id, email: user.email, role: user.role };
+  return { id: user.id, email: user.email, role: user.role, twoFactor: user.totpSecret !== null };
 }
 
 export async function deleteSession(db: Db, token: string): Promise<void> {
@@ -68,7 +75,10 @@ export function clearedSessionCookie(opts: { secure: boolean }): string {
  * Whether the browser reached us over HTTPS, so cookies get Secure: a proxy says so with
  * X-Forwarded-Proto, or PUBLIC_URL declares an https site.
  */
-export function isSecureRequest(headers: { get(name: string): string | null }, publicUrl: string | undefined = process.env.PUBLIC_URL): boolean {
+export function isSecureRequest(
+  headers: { get(name: string): string | null },
+  publicUrl: string | undefined = process.env.PUBLIC_URL,
+): boolean {
   const proto = (headers.get("x-forwarded-proto") ?? "").split(",")[0].trim().toLowerCase();
   return proto === "https" || /^https:/i.test(publicUrl ?? "");
 }

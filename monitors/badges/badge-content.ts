@@ -3,13 +3,16 @@ import { findPublicMonitor } from "../queries/public-monitor";
 import { getOverallStatus } from "../queries/status-page";
 import { uptimeForAll, type UptimeWindow } from "../queries/uptime";
 import { latencyStats } from "../queries/latency";
-import { componentStatus } from "../queries/overall-status";
-import { truncatePercent } from "../queries/format";
+import { componentStatus, type ComponentStatus, type OverallStatus } from "../queries/overall-status";
+import { truncatePercent } from "../presentation/format";
 import { monitorsUnderMaintenance } from "../queries/maintenance";
+import { latestDomainExpiry } from "../queries/domain-expiry";
+import type { ExpiryLevel } from "../probes/rdap/expiry-level";
 import type { BadgeOptions } from "./badge-params";
+import { DAY_MS } from "../core/duration";
 
-export type BadgeKind = "status" | "uptime" | "response" | "cert";
-export const BADGE_KINDS: readonly BadgeKind[] = ["status", "uptime", "response", "cert"];
+export type BadgeKind = "status" | "uptime" | "response" | "cert" | "expiry";
+export const BADGE_KINDS: readonly BadgeKind[] = ["status", "uptime", "response", "cert", "expiry"];
 
 export interface BadgeContent {
   label: string;
@@ -17,22 +20,24 @@ export interface BadgeContent {
   color: string;
 }
 
-const STATUS_BADGE: Record<string, { message: string; color: string }> = {
+const STATUS_BADGE: Record<ComponentStatus, { message: string; color: string }> = {
   operational: { message: "up", color: "brightgreen" },
   degraded_performance: { message: "degraded", color: "yellow" },
   partial_outage: { message: "partial outage", color: "orange" },
   major_outage: { message: "down", color: "red" },
   under_maintenance: { message: "maintenance", color: "blue" },
   unknown: { message: "no data", color: "lightgrey" },
+  stale: { message: "no recent data", color: "lightgrey" },
 };
 
-const OVERALL_BADGE: Record<string, { message: string; color: string }> = {
+const OVERALL_BADGE: Record<OverallStatus, { message: string; color: string }> = {
   operational: { message: "operational", color: "brightgreen" },
   degraded: { message: "degraded", color: "yellow" },
   partial_outage: { message: "partial outage", color: "orange" },
   major_outage: { message: "major outage", color: "red" },
   maintenance: { message: "maintenance", color: "blue" },
   unknown: { message: "no data", color: "lightgrey" },
+  stale: { message: "no recent data", color: "lightgrey" },
 };
 
 /** Uptime colours: 98% is OpenRegistry's promise, so it is the last shade of green. */
@@ -61,22 +66,33 @@ export function certColor(days: number): string {
   return "brightgreen";
 }
 
+/** The domain monitor's thresholds: degraded within expiry_warn_days is yellow, as on the status badge. */
+const EXPIRY_COLOR: Record<ExpiryLevel, string> = { ok: "brightgreen", warn: "yellow", expired: "red" };
+
 /** Uptime text that never rounds a dip up to 100%. */
 export function uptimeMessage(ratio: number): string {
   if (ratio === 1) return "100%";
   const digits = ratio >= 0.999 ? 3 : 2;
-  return `${truncatePercent(ratio, digits).toFixed(digits).replace(/\.?0+$/, "")}%`;
+  return `${truncatePercent(ratio, digits)
+    .toFixed(digits)
+    .replace(/\.?0+$/, "")}%`;
 }
 
 /** The badge's facts for a monitor, or null when the public may not see it. */
-export async function monitorBadgeContent(db: Db, slug: string, kind: BadgeKind, opts: BadgeOptions, now = Date.now()): Promise<BadgeContent | null> {
+export async function monitorBadgeContent(
+  db: Db,
+  slug: string,
+  kind: BadgeKind,
+  opts: BadgeOptions,
+  now = Date.now(),
+): Promise<BadgeContent | null> {
   const monitor = await findPublicMonitor(db, slug);
   if (!monitor) return null;
   const name = monitor.name;
   switch (kind) {
     case "status": {
       const inMaintenance = (await monitorsUnderMaintenance(db, now, [monitor.id])).has(monitor.id);
-      const status = inMaintenance ? "under_maintenance" : monitor.disabledReason ? "unknown" : componentStatus(monitor.state?.status, false);
+      const status = componentStatus(monitor, inMaintenance, now);
       return { label: name, ...STATUS_BADGE[status] };
     }
     case "uptime": {
@@ -95,8 +111,21 @@ export async function monitorBadgeContent(db: Db, slug: string, kind: BadgeKind,
     case "cert": {
       const expires = monitor.state?.certExpiresAt;
       if (!expires) return { label: "certificate", message: "no data", color: "lightgrey" };
-      const days = Math.floor((expires.getTime() - now) / 86_400_000);
+      const days = Math.floor((expires.getTime() - now) / DAY_MS);
       return { label: "certificate", message: days < 0 ? "expired" : `${days} days`, color: certColor(days) };
+    }
+    case "expiry": {
+      // Only domain monitors read an expiry; for the others the badge does not exist.
+      if (monitor.kind !== "domain") return null;
+      const expiry = await latestDomainExpiry(db, monitor, now);
+      if (!expiry) return { label: "domain expiry", message: "no data", color: "lightgrey" };
+      const message =
+        expiry.level === "expired"
+          ? "expired"
+          : expiry.daysLeft === 0
+            ? "today"
+            : `${expiry.daysLeft} day${expiry.daysLeft === 1 ? "" : "s"}`;
+      return { label: "domain expiry", message, color: EXPIRY_COLOR[expiry.level] };
     }
   }
 }

@@ -3,7 +3,24 @@ import { UPTIME_WINDOWS, type UptimeWindow } from "../queries/uptime";
 export const BADGE_STYLES = ["flat", "flat-square", "plastic", "for-the-badge", "social"] as const;
 export type BadgeStyle = (typeof BADGE_STYLES)[number];
 
-const NAMED_COLORS = new Set(["brightgreen", "green", "yellow", "yellowgreen", "orange", "red", "blue", "grey", "gray", "lightgrey", "lightgray", "success", "important", "critical", "informational", "inactive"]);
+const NAMED_COLORS = new Set([
+  "brightgreen",
+  "green",
+  "yellow",
+  "yellowgreen",
+  "orange",
+  "red",
+  "blue",
+  "grey",
+  "gray",
+  "lightgrey",
+  "lightgray",
+  "success",
+  "important",
+  "critical",
+  "informational",
+  "inactive",
+]);
 const HEX = /^#?([0-9a-f]{3}|[0-9a-f]{6})$/i;
 const MAX_LABEL = 64;
 
@@ -41,5 +58,8 @@ export function parseBadgeOptions(query: URLSearchParams, defaultWindow: UptimeW
   if (!color.ok) return color;
   const labelColor = parseColor("labelColor", query.get("labelColor"));
   if (!labelColor.ok) return labelColor;
-  return { ok: true, options: { style: style as BadgeStyle, label, color: color.value, labelColor: labelColor.value, window: window as UptimeWindow, stat } };
+  return {
+    ok: true,
+    options: { style: style as BadgeStyle, label, color: color.value, labelColor: labelColor.value, window: window as UptimeWindow, stat },
+  };
 }

@@ -1,4 +1,4 @@
-// Accounts from the command line: the only way to create the first admin.
+// Accounts and API tokens from the command line: the only way to create the first admin.
 // Run as `node --import tsx monitors/cli/admin.ts <command> …`.
 import { Prisma } from "@prisma/client";
 import { openDatabase, type Db } from "../store/client";
@@ -7,6 +7,11 @@ import { normaliseEmail, resetLockout } from "../auth/login";
 import { generatePassword, hashPassword, passwordProblem } from "../auth/password";
 import { isRole, ROLES } from "../auth/permissions";
 import { deleteUserSessions } from "../auth/sessions";
+import { insertUser, setAccountDisabled, type AccountChanger } from "../admin/user-commands";
+import { FieldError, type Actor, type CommandOutcome } from "../admin/admin-command";
+import { adminCommand } from "../admin/command-registry";
+import { API_SCOPES, storedScopes } from "../auth/api-scopes";
+import { setGithubLink, type GithubLink } from "../admin/github-link-commands";
 
 const USAGE = `Usage: node --import tsx monitors/cli/admin.ts <command> [flags]
 
@@ -18,9 +23,24 @@ Commands:
       Set a new password (stdin or generated as above), clear the lockout and
       sign the user out everywhere.
   disable-user --email E
-      Disable an account and end its sessions.
+      Disable an account and end its sessions (never the last active admin).
+  reset-2fa --email E
+      Turn off the account's two-factor authentication (a lost phone and lost recovery
+      codes) and sign it out everywhere; the owner sets it up again after signing in.
+  link-github --email E --github LOGIN | --github-id N
+      Let the account sign in with GitHub (README, "Maintainers' area"). A login is pinned to
+      its GitHub account's numeric id at the first sign-in; an id is pinned at once.
+  unlink-github --email E
+      Remove the account's GitHub link (its sessions end).
   list-users
       List accounts (id, email, role, state). Never prints password hashes.
+  create-token --name N --scopes S[,S…] [--expires-days D]
+      Create a management API token (/api/admin/v1) and print its secret once; only a
+      hash is stored. Scopes: ${API_SCOPES.join(", ")}.
+  revoke-token --name N
+      Revoke a token at once (its requests get 401 from then on).
+  list-tokens
+      List tokens (id, name, scopes, expiry, last use, state). Never prints secrets.
 
 Reads DATABASE_URL (default file:./data/status.db).
 Exit codes: 0 ok, 1 wrong input (message on stderr), 2 unexpected failure.
@@ -29,11 +49,44 @@ Exit codes: 0 ok, 1 wrong input (message on stderr), 2 unexpected failure.
 /** A mistake by the person running the command: one line on stderr, exit 1. */
 class UsageError extends Error {}
 
+/** The command line changes accounts through the same functions as /admin, as no user. */
+const CLI: AccountChanger = { userId: null, via: "cli" };
+/** The actor of registry commands run from here: no user, an admin's rights, audited `via: "cli"`. */
+const CLI_ACTOR: Actor = { id: null, email: null, role: "admin", via: "cli" };
+
+/**
+ * Runs a command of the admin registry (the one /admin and the management API run), with its zod
+ * input; a field's problem is reported under the flag it came from.
+ */
+async function runRegistryCommand(
+  db: Db,
+  name: string,
+  input: Record<string, unknown>,
+  flagOf: Record<string, string>,
+): Promise<CommandOutcome> {
+  const command = adminCommand(name)!;
+  const flag = (field: unknown) => `--${flagOf[String(field)] ?? String(field)}`;
+  const parsed = command.input.safeParse(input);
+  if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${flag(i.path[0])}: ${i.message}`).join("; "));
+  try {
+    return await command.run({ db, actor: CLI_ACTOR, now: new Date(), env: process.env }, parsed.data);
+  } catch (e) {
+    if (e instanceof FieldError) throw new UsageError(e.field === "form" ? `${name}: ${e.message}` : `${flag(e.field)}: ${e.message}`);
+    throw e;
+  }
+}
+
 const COMMAND_FLAGS: Record<string, string[]> = {
   "create-user": ["email", "role"],
   "set-password": ["email"],
   "disable-user": ["email"],
+  "reset-2fa": ["email"],
+  "link-github": ["email", "github", "github-id"],
+  "unlink-github": ["email"],
   "list-users": [],
+  "create-token": ["name", "scopes", "expires-days"],
+  "revoke-token": ["name"],
+  "list-tokens": [],
 };
 
 function parseFlags(command: string, args: string[]): Map<string, string> {
@@ -107,13 +160,12 @@ async function createUser(db: Db, flags: Map<string, string>): Promise<void> {
   const passwordHash = await hashPassword(password);
   let id: number;
   try {
-    id = (await db.user.create({ data: { email, role, passwordHash }, select: { id: true } })).id;
+    id = await insertUser(db, CLI, { email, role, passwordHash });
   } catch (e) {
     // Someone else created the same email between the check and the insert.
-    if (e instanceof Prisma.PrismaClientKnownRequestError && e.code === "P2002") throw new UsageError(`--email ${email} is already taken`);
+    if (e instanceof FieldError && e.field === "email") throw new UsageError(`--email ${email} is already taken`);
     throw e;
   }
-  await audit(db, { userId: null, action: "user.create", target: `user:${id}`, details: { via: "cli", email, role } });
   console.log(`created ${role} ${email} (id ${id})`);
   if (generated) printGenerated(password);
 }
@@ -122,12 +174,31 @@ async function setPassword(db: Db, flags: Map<string, string>): Promise<void> {
   const email = emailFlag(flags);
   const user = await findUser(db, email);
   const { password, generated } = await newPassword();
-  await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(password) } });
-  await resetLockout(db, email);
-  const ended = await deleteUserSessions(db, user.id);
-  await audit(db, { userId: null, action: "user.set_password", target: `user:${user.id}`, details: { via: "cli", email } });
+  const passwordHash = await hashPassword(password);
+  // One transaction: a password never changes without its sessions ending and its audit row.
+  const ended = await db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
+    await resetLockout(tx, email);
+    const n = await deleteUserSessions(tx, user.id);
+    await audit(tx, { userId: null, action: "user.set_password", target: `user:${user.id}`, details: { via: "cli", email } });
+    return n;
+  });
   console.log(`password set for ${email} (id ${user.id}); ${ended} session${ended === 1 ? "" : "s"} ended`);
   if (generated) printGenerated(password);
+}
+
+async function resetTwoFactor(db: Db, flags: Map<string, string>): Promise<void> {
+  const email = emailFlag(flags);
+  const user = await findUser(db, email);
+  const ended = await db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { totpSecret: null, totpPending: null, totpLastStep: null } });
+    await tx.recoveryCode.deleteMany({ where: { userId: user.id } });
+    const n = await deleteUserSessions(tx, user.id);
+    await audit(tx, { userId: null, action: "user.reset_2fa", target: `user:${user.id}`, details: { via: "cli", email } });
+    return n;
+  });
+  const was = user.totpSecret ? "turned off" : "was not on; nothing to turn off";
+  console.log(`two-factor for ${email} (id ${user.id}) ${was}; ${ended} session${ended === 1 ? "" : "s"} ended`);
 }
 
 async function disableUser(db: Db, flags: Map<string, string>): Promise<void> {
@@ -137,16 +208,71 @@ async function disableUser(db: Db, flags: Map<string, string>): Promise<void> {
     console.log(`${email} (id ${user.id}) was already disabled on ${user.disabledAt.toISOString()}`);
     return;
   }
-  await db.user.update({ where: { id: user.id }, data: { disabledAt: new Date() } });
-  const ended = await deleteUserSessions(db, user.id);
-  await audit(db, { userId: null, action: "user.disable", target: `user:${user.id}`, details: { via: "cli", email } });
+  let ended: number;
+  try {
+    ended = await setAccountDisabled(db, CLI, user.id, true);
+  } catch (e) {
+    // The last active admin is kept, as in /admin.
+    if (e instanceof FieldError) throw new UsageError(`disable-user: ${e.message}`);
+    throw e;
+  }
   console.log(`disabled ${email} (id ${user.id}); ${ended} session${ended === 1 ? "" : "s"} ended`);
+}
+
+async function linkGithubFlag(db: Db, flags: Map<string, string>): Promise<void> {
+  const email = emailFlag(flags);
+  const login = flags.get("github")?.trim().replace(/^@/, "");
+  const githubId = flags.get("github-id")?.trim();
+  if ((login === undefined) === (githubId === undefined)) throw new UsageError("give one of --github LOGIN or --github-id N");
+  const user = await findUser(db, email);
+  const ended = await githubLinkFromCli(db, user.id, login !== undefined ? { login } : { id: githubId! });
+  const as = login ? `@${login}` : `the account with id ${githubId}`;
+  console.log(`${email} (id ${user.id}) can sign in with GitHub as ${as}${ended ? `; the previous link's ${ended} session(s) ended` : ""}`);
+}
+
+async function unlinkGithubFlag(db: Db, flags: Map<string, string>): Promise<void> {
+  const email = emailFlag(flags);
+  const user = await findUser(db, email);
+  const ended = await githubLinkFromCli(db, user.id, null);
+  console.log(`${email} (id ${user.id}) is no longer linked to GitHub; ${ended} session${ended === 1 ? "" : "s"} ended`);
+}
+
+/** The shared link function (as /admin/users), with its field errors named by flag. */
+async function githubLinkFromCli(db: Db, userId: number, link: GithubLink | null): Promise<number> {
+  try {
+    return await setGithubLink(db, CLI_ACTOR, userId, link);
+  } catch (e) {
+    if (e instanceof FieldError) throw new UsageError(e.field === "form" ? e.message : `--${e.field}: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Rows in columns as wide as their widest cell, for a terminal. */
+function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  for (const r of [header, ...rows])
+    console.log(
+      r
+        .map((c, i) => c.padEnd(widths[i]))
+        .join("  ")
+        .trimEnd(),
+    );
 }
 
 async function listUsers(db: Db): Promise<void> {
   // An explicit select, so the password hash is never even loaded.
   const users = await db.user.findMany({
-    select: { id: true, email: true, role: true, createdAt: true, disabledAt: true, lockedUntil: true, failedLogins: true },
+    select: {
+      id: true,
+      email: true,
+      role: true,
+      createdAt: true,
+      disabledAt: true,
+      lockedUntil: true,
+      failedLogins: true,
+      githubId: true,
+      githubLogin: true,
+    },
     orderBy: { id: "asc" },
   });
   if (!users.length) {
@@ -160,10 +286,64 @@ async function listUsers(db: Db): Promise<void> {
     u.role,
     u.disabledAt ? "disabled" : u.lockedUntil && u.lockedUntil > now ? `locked until ${u.lockedUntil.toISOString()}` : "active",
     u.createdAt.toISOString().slice(0, 10),
+    u.githubLogin ? `@${u.githubLogin}${u.githubId ? "" : " (not yet signed in)"}` : u.githubId ? `id ${u.githubId}` : "-",
   ]);
-  const header = ["id", "email", "role", "state", "created"];
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  for (const r of [header, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd());
+  const header = ["id", "email", "role", "state", "created", "github"];
+  printTable(header, rows);
+}
+
+async function createToken(db: Db, flags: Map<string, string>): Promise<void> {
+  const name = flags.get("name");
+  if (name === undefined) throw new UsageError("--name is required");
+  const scopes = flags.get("scopes");
+  if (scopes === undefined) throw new UsageError(`--scopes is required (comma-separated: ${API_SCOPES.join(", ")})`);
+  const input = {
+    name,
+    scopes: scopes
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+    expiresInDays: flags.get("expires-days"),
+  };
+  const out = await runRegistryCommand(db, "token.create", input, { name: "name", scopes: "scopes", expiresInDays: "expires-days" });
+  const t = out.data as { id: number; name: string; token: string; scopes: string[]; expiresAt: string | null };
+  console.log(
+    `created token ${t.name} (id ${t.id}) with scopes ${t.scopes.join(", ")}; ${t.expiresAt ? `expires ${t.expiresAt}` : "does not expire"}`,
+  );
+  console.log(`token: ${t.token}`);
+  console.log("(shown once; only its hash is stored)");
+}
+
+async function revokeToken(db: Db, flags: Map<string, string>): Promise<void> {
+  const name = flags.get("name");
+  if (name === undefined) throw new UsageError("--name is required");
+  const t = await db.apiToken.findUnique({ where: { name: name.trim() }, select: { id: true } });
+  if (!t) throw new UsageError(`--name: no token ${JSON.stringify(name)}`);
+  await runRegistryCommand(db, "token.revoke", { id: t.id }, { id: "name" });
+  console.log(`revoked token ${name.trim()} (id ${t.id})`);
+}
+
+async function listTokens(db: Db): Promise<void> {
+  // No hash is selected: nothing secret is even loaded.
+  const tokens = await db.apiToken.findMany({
+    select: { id: true, name: true, scopes: true, expiresAt: true, revokedAt: true, lastUsedAt: true },
+    orderBy: { id: "asc" },
+  });
+  if (!tokens.length) {
+    console.log("no tokens yet; create one with create-token --name N --scopes S");
+    return;
+  }
+  const now = new Date();
+  const rows = tokens.map((t) => [
+    String(t.id),
+    t.name,
+    storedScopes(t.scopes).join(","),
+    t.expiresAt?.toISOString() ?? "never",
+    t.lastUsedAt?.toISOString() ?? "never",
+    t.revokedAt ? "revoked" : t.expiresAt && t.expiresAt <= now ? "expired" : "active",
+  ]);
+  const header = ["id", "name", "scopes", "expires", "last used", "state"];
+  printTable(header, rows);
 }
 
 function isMissingTable(e: unknown): boolean {
@@ -173,7 +353,14 @@ function isMissingTable(e: unknown): boolean {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
-  if (command === undefined || command === "--help" || command === "-h" || command === "help" || args.includes("--help") || args.includes("-h")) {
+  if (
+    command === undefined ||
+    command === "--help" ||
+    command === "-h" ||
+    command === "help" ||
+    args.includes("--help") ||
+    args.includes("-h")
+  ) {
     (command === undefined ? process.stderr : process.stdout).write(USAGE);
     return command === undefined ? 1 : 0;
   }
@@ -185,6 +372,12 @@ async function main(argv: string[]): Promise<number> {
     if (command === "create-user") await createUser(db, flags);
     else if (command === "set-password") await setPassword(db, flags);
     else if (command === "disable-user") await disableUser(db, flags);
+    else if (command === "reset-2fa") await resetTwoFactor(db, flags);
+    else if (command === "link-github") await linkGithubFlag(db, flags);
+    else if (command === "unlink-github") await unlinkGithubFlag(db, flags);
+    else if (command === "create-token") await createToken(db, flags);
+    else if (command === "revoke-token") await revokeToken(db, flags);
+    else if (command === "list-tokens") await listTokens(db);
     else await listUsers(db);
     return 0;
   } catch (e) {

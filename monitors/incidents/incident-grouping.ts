@@ -27,9 +27,7 @@ export function placeFailure(monitorId: number, at: number, open: readonly OpenI
   const failing = mine.find((i) => i.monitors.get(monitorId) === false);
   if (failing) return { kind: "already", incidentId: failing.id };
   if (mine.length) return { kind: "relapse", incidentId: mine[0].id };
-  const near = open
-    .filter((i) => i.auto && Math.abs(at - i.startedAt) <= windowMs)
-    .sort((a, b) => b.startedAt - a.startedAt)[0];
+  const near = open.filter((i) => i.auto && Math.abs(at - i.startedAt) <= windowMs).sort((a, b) => b.startedAt - a.startedAt)[0];
   return near ? { kind: "join", incidentId: near.id } : { kind: "open" };
 }
 

@@ -1,16 +1,15 @@
+import { internalChecks, publicMemberList } from "./public-members";
+
 /** Statuses and impacts of incidents, in Statuspage's vocabulary, and the rules between them. */
 export const INCIDENT_STATUSES = ["investigating", "identified", "monitoring", "resolved"] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 
-export const IMPACTS = ["none", "minor", "major", "critical"] as const;
-export type Impact = (typeof IMPACTS)[number];
+// Impacts are also named by the config (alert severities), so they live in core/.
+import { IMPACTS, type Impact } from "../core/status";
+export { IMPACTS, type Impact };
 
 export function isIncidentStatus(s: string): s is IncidentStatus {
   return (INCIDENT_STATUSES as readonly string[]).includes(s);
-}
-
-export function isImpact(s: string): s is Impact {
-  return (IMPACTS as readonly string[]).includes(s);
 }
 
 export function worstImpact(impacts: readonly string[]): Impact {
@@ -40,6 +39,48 @@ export function postmortemProblem(status: string): string | null {
 }
 
 /** "Registry API is down", "Registry API and Web app are down", "Registry API, Web app and 2 more are degraded". */
+/** A member as the title sees it. */
+export interface TitleMember {
+  name: string;
+  group: string;
+  isPublic: boolean;
+  impact: string;
+}
+
+/**
+ * An automatic incident's title follows its scope as monitors join and leave. One monitor:
+ * "Registry API is down". More: the severity, the public groups touched and how many services,
+ * "Major outage: Registry, Web app and Storage (11 services and 2 internal checks)". Hidden
+ * monitors are only counted, and their groups are not named.
+ */
+export function scopeTitle(members: readonly TitleMember[]): string {
+  const worst = members.some((m) => m.impact === "major" || m.impact === "critical") ? "down" : "degraded";
+  if (members.length === 1) return automaticTitle(publicMemberList(members), worst);
+  const shown = members.filter((m) => m.isPublic);
+  const groups = [...new Set(shown.map((m) => m.group || m.name))];
+  const counted = [
+    shown.length ? `${shown.length} service${shown.length === 1 ? "" : "s"}` : null,
+    members.length > shown.length ? internalChecks(members.length - shown.length) : null,
+  ]
+    .filter(Boolean)
+    .join(" and ");
+  const scope = groups.length
+    ? `${groups.length <= 5 ? joinNames(groups) : `${groups.slice(0, 4).join(", ")} and ${groups.length - 4} more groups`} (${counted})`
+    : counted;
+  return `${worst === "down" ? "Major outage" : "Degraded performance"}: ${scope}`;
+}
+
+/**
+ * The title of an incident whose members are a root cause and the checks that failed because of
+ * it (depends_on): "Storage: Filebase S3 down; 6 dependent checks affected". A hidden root is not
+ * named, and dependants are only counted, so no hidden monitor reaches public text.
+ */
+export function rootCauseTitle(root: TitleMember, dependants: number): string {
+  const label = !root.isPublic ? "Internal check" : root.group && root.group !== root.name ? `${root.group}: ${root.name}` : root.name;
+  const what = root.impact === "major" || root.impact === "critical" ? "down" : "degraded";
+  return `${label} ${what}; ${dependants} dependent check${dependants === 1 ? "" : "s"} affected`;
+}
+
 export function automaticTitle(names: readonly string[], worst: "down" | "degraded"): string {
   const list = names.length <= 3 ? joinNames(names) : `${names.slice(0, 2).join(", ")} and ${names.length - 2} more`;
   return `${list} ${names.length === 1 ? "is" : "are"} ${worst === "down" ? "down" : "degraded"}`;

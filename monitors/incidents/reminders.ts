@@ -2,7 +2,7 @@ import type { Db } from "../store/client";
 import type { Env } from "../config/secrets";
 import { enqueueEvent } from "../notify/enqueue-event";
 import { incidentEvent } from "../notify/event-builders";
-import { ADVISORY_LOCKS, lockForTransaction } from "../regions/advisory-lock";
+import { ADVISORY_LOCKS, lockForTransaction } from "../store/advisory-lock";
 
 export interface ReminderSubject {
   createdAt: Date;
@@ -38,7 +38,16 @@ export async function queueDueReminders(db: Db, everyMs: number, now = Date.now(
     if (n === null) continue;
     queued += await db.$transaction(async (tx) => {
       await lockForTransaction(tx, ADVISORY_LOCKS.incidentAutomation);
-      return enqueueEvent(tx, { ...(await incidentEvent(tx, inc.id, "incident.reminder", new Date(now), { reminder: n }, env)), onCallOnly: true, ackIncidentId: inc.id }, new Date(now), env);
+      return enqueueEvent(
+        tx,
+        {
+          ...(await incidentEvent(tx, inc.id, "incident.reminder", new Date(now), { reminder: n }, env)),
+          onCallOnly: true,
+          ackIncidentId: inc.id,
+        },
+        new Date(now),
+        env,
+      );
     });
   }
   return queued;

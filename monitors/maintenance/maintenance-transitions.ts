@@ -2,10 +2,11 @@ import type { Db } from "../store/client";
 import type { Env } from "../config/secrets";
 import { enqueueEvent } from "../notify/enqueue-event";
 import { maintenanceEvent } from "../notify/event-builders";
-import { ADVISORY_LOCKS, lockForTransaction } from "../regions/advisory-lock";
+import { ADVISORY_LOCKS, lockForTransaction } from "../store/advisory-lock";
+import { HOUR_MS } from "../core/duration";
 
 /** Starts and ends older than this are history, not news (the agent was down when they happened). */
-const NEWS_WINDOW_MS = 3_600_000;
+const NEWS_WINDOW_MS = HOUR_MS;
 
 /**
  * Queues "maintenance.started" and "maintenance.ended" for windows that crossed those moments

@@ -338,14 +338,28 @@ class ZoneClock {
 
   /** UTC offset in ms at minute-aligned instant t. */
   private offsetAt(t: number): number {
-    let y = 0, mo = 0, d = 0, h = 0, mi = 0;
+    let y = 0,
+      mo = 0,
+      d = 0,
+      h = 0,
+      mi = 0;
     for (const p of this.fmt.formatToParts(t)) {
       switch (p.type) {
-        case "year": y = Number(p.value); break;
-        case "month": mo = Number(p.value); break;
-        case "day": d = Number(p.value); break;
-        case "hour": h = Number(p.value); break;
-        case "minute": mi = Number(p.value); break;
+        case "year":
+          y = Number(p.value);
+          break;
+        case "month":
+          mo = Number(p.value);
+          break;
+        case "day":
+          d = Number(p.value);
+          break;
+        case "hour":
+          h = Number(p.value);
+          break;
+        case "minute":
+          mi = Number(p.value);
+          break;
       }
     }
     return Date.UTC(y, mo - 1, d, h, mi) - t;

@@ -3,10 +3,11 @@ import type { Env } from "../config/secrets";
 import { parseRecurrence, occurrencesBetween } from "./recurrence";
 import { enqueueEvent } from "../notify/enqueue-event";
 import { maintenanceEvent } from "../notify/event-builders";
-import { ADVISORY_LOCKS, lockForTransaction } from "../regions/advisory-lock";
+import { ADVISORY_LOCKS, lockForTransaction } from "../store/advisory-lock";
+import { DAY_MS } from "../core/duration";
 
 /** How far ahead occurrences of a series exist as windows (and show as upcoming). */
-export const SERIES_HORIZON_MS = 14 * 86_400_000;
+export const SERIES_HORIZON_MS = 14 * DAY_MS;
 
 /**
  * Creates the occurrences of every active series that start within the horizon and do not
@@ -30,7 +31,10 @@ export async function materializeSeries(db: Db, now = Date.now(), env?: Env, onl
     for (const start of occurrencesBetween(parsed.rule, from, to, 200)) {
       created += await db.$transaction(async (tx) => {
         await lockForTransaction(tx, ADVISORY_LOCKS.maintenanceSeries);
-        const exists = await tx.maintenance.findUnique({ where: { seriesId_startsAt: { seriesId: s.id, startsAt: start } }, select: { id: true } });
+        const exists = await tx.maintenance.findUnique({
+          where: { seriesId_startsAt: { seriesId: s.id, startsAt: start } },
+          select: { id: true },
+        });
         if (exists) return 0;
         const occurrence = await tx.maintenance.create({
           data: {

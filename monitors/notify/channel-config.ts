@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { LOCALES } from "../i18n/locales";
 
 /**
  * Settings of each notification channel kind, stored as JSON in NotificationChannel.config
@@ -22,8 +23,14 @@ const webhookSchema = z.object({
     .min(MIN_WEBHOOK_SECRET, `Must be at least ${MIN_WEBHOOK_SECRET} characters (it is the HMAC signing key)`),
 });
 
-const slackSchema = z.object({ url: httpUrl });
-const discordSchema = z.object({ url: httpUrl });
+/**
+ * The language a channel's messages are written in (a channel's readers share one); without it,
+ * SITE_LOCALE. Webhooks carry data, not prose, and have none.
+ */
+const channelLocale = z.enum(LOCALES, { error: `Must be one of ${LOCALES.join(", ")}` }).optional();
+
+const slackSchema = z.object({ url: httpUrl, locale: channelLocale });
+const discordSchema = z.object({ url: httpUrl, locale: channelLocale });
 
 const emailSchema = z.object({
   to: z
@@ -32,6 +39,7 @@ const emailSchema = z.object({
     })
     .min(1, "Add at least one email address")
     .max(MAX_EMAIL_RECIPIENTS, `At most ${MAX_EMAIL_RECIPIENTS} email addresses`),
+  locale: channelLocale,
 });
 
 export const CHANNEL_CONFIG_SCHEMAS = {

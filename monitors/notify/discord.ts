@@ -1,7 +1,10 @@
 import { truncate } from "./truncate";
 import type { DiscordConfig } from "./channel-config";
-import { postJson, type PostOptions } from "./http-post";
-import { eventHeadline, type NotificationEvent } from "./notification-event";
+import { postChatMessage, type PostOptions } from "./http-post";
+import type { NotificationEvent } from "./notification-event";
+import { localizedHeadline, storedWord } from "./localized-headline";
+import { translator } from "../i18n/translator";
+import { BASE_LOCALE, type Locale } from "../i18n/locales";
 
 /**
  * Discord incoming-webhook message: one embed. Discord renders Markdown itself, so the update
@@ -31,7 +34,6 @@ interface EmbedField {
   inline?: boolean;
 }
 
-
 /** Discord's timestamp markup shows the time in each reader's own zone. */
 function discordTime(iso: string): string {
   const ms = Date.parse(iso);
@@ -56,32 +58,35 @@ export function eventColor(event: NotificationEvent): number {
   }
 }
 
-export function discordMessage(event: NotificationEvent): object {
+/** The message in the channel's language (its `locale`, else SITE_LOCALE); times stay Discord's own, in each reader's zone. */
+export function discordMessage(event: NotificationEvent, locale: Locale = BASE_LOCALE): object {
+  const tr = translator(locale);
   const incident = event.incident;
   const maintenance = event.maintenance;
   const fields: EmbedField[] = [];
   const add = (name: string, value: string, inline = true) => {
-    if (value && fields.length < FIELDS_MAX) fields.push({ name: truncate(name, FIELD_NAME_MAX), value: truncate(value, FIELD_VALUE_MAX), inline });
+    if (value && fields.length < FIELDS_MAX)
+      fields.push({ name: truncate(name, FIELD_NAME_MAX), value: truncate(value, FIELD_VALUE_MAX), inline });
   };
 
   if (incident) {
-    add("Status", incident.status);
-    add("Impact", incident.impact);
-    add("Started", discordTime(incident.startedAt));
-    if (incident.resolvedAt) add("Resolved", discordTime(incident.resolvedAt));
-    if (incident.acknowledgedBy) add("Acknowledged by", incident.acknowledgedBy);
-    if (incident.unacknowledgedMinutes !== undefined) add("Unacknowledged for", `${incident.unacknowledgedMinutes} min`);
+    add(tr.t("email.status"), storedWord(tr, "incidentStatus", incident.status));
+    add(tr.t("email.impact"), storedWord(tr, "impact", incident.impact));
+    add(tr.t("email.started"), discordTime(incident.startedAt));
+    if (incident.resolvedAt) add(tr.t("email.resolved"), discordTime(incident.resolvedAt));
+    if (incident.acknowledgedBy) add(tr.t("email.acknowledgedBy"), incident.acknowledgedBy);
+    if (incident.unacknowledgedMinutes !== undefined) add(tr.t("email.unacknowledgedFor"), tr.minutes(incident.unacknowledgedMinutes));
   } else if (maintenance) {
-    add("Starts", discordTime(maintenance.startsAt));
-    add("Ends", discordTime(maintenance.endsAt));
-    add("Time zone", maintenance.timeZone);
+    add(tr.t("email.starts"), discordTime(maintenance.startsAt));
+    add(tr.t("email.ends"), discordTime(maintenance.endsAt));
+    add(tr.t("chat.timeZone"), maintenance.timeZone);
   }
   const monitors = (incident ?? maintenance)?.monitors ?? [];
-  if (monitors.length > 0) add("Affected monitors", monitors.map((m) => m.name).join(", "), false);
+  if (monitors.length > 0) add(tr.t("chat.affectedMonitors"), monitors.map((m) => m.name).join(", "), false);
   const ackUrl = safeLink(event.ackUrl);
-  if (ackUrl) add("Acknowledge", `[Acknowledge this incident](${ackUrl})`, false);
+  if (ackUrl) add(tr.t("email.acknowledge"), `[${tr.t("chat.acknowledgeIncident")}](${ackUrl})`, false);
 
-  const title = truncate(eventHeadline(event), TITLE_MAX);
+  const title = truncate(localizedHeadline(event, tr), TITLE_MAX);
   const footer = truncate(event.site.name, FOOTER_MAX);
   // Whatever room the other parts leave goes to the description, so the 6000 total holds.
   const used = title.length + footer.length + fields.reduce((n, f) => n + f.name.length + f.value.length, 0);
@@ -98,6 +103,11 @@ export function discordMessage(event: NotificationEvent): object {
   return { username: "OpenRegistry status", embeds: [embed], allowed_mentions: { parse: [] } };
 }
 
-export async function sendDiscord(config: DiscordConfig, event: NotificationEvent, opts: PostOptions = {}): Promise<void> {
-  await postJson(config.url, JSON.stringify(discordMessage(event)), { "content-type": "application/json", "user-agent": "openregistry-status" }, opts);
+export async function sendDiscord(
+  config: DiscordConfig,
+  event: NotificationEvent,
+  opts: PostOptions = {},
+  siteLocale: Locale = BASE_LOCALE,
+): Promise<void> {
+  await postChatMessage(config.url, discordMessage(event, config.locale ?? siteLocale), opts);
 }

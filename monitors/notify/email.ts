@@ -1,14 +1,18 @@
 import { truncate } from "./truncate";
 import nodemailer, { type NodemailerError, type SMTPTransportOptions, type Transporter } from "nodemailer";
 import { DeliveryError } from "./delivery-error";
-import { markdownToText, renderMarkdown } from "../queries/markdown";
-import { eventHeadline, type NotificationEvent } from "./notification-event";
+import { markdownToText, renderMarkdown } from "../presentation/markdown";
+import type { NotificationEvent } from "./notification-event";
+import { translator, type Translator } from "../i18n/translator";
+import { localizedHeadline, storedWord } from "./localized-headline";
+import { BASE_LOCALE, type Locale } from "../i18n/locales";
 
 /**
  * Notification email: a plain-text part and a small HTML part built from the same facts, and
  * the SMTP transport that carries it. Every value placed in the HTML is escaped; the body is
  * the one exception and comes from renderMarkdown, which already escapes raw HTML and drops
- * unsafe links.
+ * unsafe links. Its words, dates and durations are in the recipient's language: the subscriber's
+ * (chosen when subscribing), else the site's (SITE_LOCALE) for maintainers' channels.
  */
 
 export interface EmailMessage {
@@ -29,64 +33,76 @@ export function escapeHtml(s: string): string {
 
 /** One line with no control characters: a newline in a header value would start a new header. */
 function oneLine(s: string): string {
-  return s.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ").replace(/\s+/g, " ").trim();
+  return s
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
 }
-
 
 /** Only http(s) URLs become links or headers; anything else is left out. */
 function safeLink(url: string | undefined): string | undefined {
   return url && /^https?:\/\/[^\s<>"]+$/i.test(url) ? url : undefined;
 }
 
-function utc(iso: string): string {
+/** Readable UTC in the recipient's language, as the status page shows times (an unreadable stamp as stored). */
+function utc(iso: string, tr: Translator): string {
   const ms = Date.parse(iso);
-  return Number.isNaN(ms) ? iso : new Date(ms).toISOString().replace(".000Z", "Z");
+  return Number.isNaN(ms) ? iso : tr.utc(new Date(ms));
 }
 
 /** The maintainer's local time next to UTC, since maintenance is planned in a zone. */
-function inZone(iso: string, timeZone: string): string | undefined {
+function inZone(iso: string, timeZone: string, tr: Translator): string | undefined {
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return undefined;
   try {
-    return `${new Intl.DateTimeFormat("en-GB", { timeZone, dateStyle: "medium", timeStyle: "short" }).format(ms)} ${timeZone}`;
+    return `${new Intl.DateTimeFormat(tr.locale, { timeZone, dateStyle: "medium", timeStyle: "short", hourCycle: "h23" }).format(ms)} ${timeZone}`;
   } catch {
     return undefined;
   }
 }
 
 /** The facts shown in both parts, as label/value rows. */
-function factRows(event: NotificationEvent): [string, string][] {
+function factRows(event: NotificationEvent, tr: Translator): [string, string][] {
   const rows: [string, string][] = [];
   const i = event.incident;
   const m = event.maintenance;
   if (i) {
-    rows.push(["Status", i.status], ["Impact", i.impact], ["Started", utc(i.startedAt)]);
-    if (i.resolvedAt) rows.push(["Resolved", utc(i.resolvedAt)]);
-    if (i.update) rows.push(["Update posted", utc(i.update.createdAt)]);
-    if (i.acknowledgedBy) rows.push(["Acknowledged by", i.acknowledgedBy]);
-    if (i.unacknowledgedMinutes !== undefined) rows.push(["Unacknowledged for", `${i.unacknowledgedMinutes} min`]);
+    rows.push(
+      [tr.t("email.status"), storedWord(tr, "incidentStatus", i.status)],
+      [tr.t("email.impact"), storedWord(tr, "impact", i.impact)],
+      [tr.t("email.started"), utc(i.startedAt, tr)],
+    );
+    if (i.resolvedAt) rows.push([tr.t("email.resolved"), utc(i.resolvedAt, tr)]);
+    if (i.update) rows.push([tr.t("email.updatePosted"), utc(i.update.createdAt, tr)]);
+    if (i.acknowledgedBy) rows.push([tr.t("email.acknowledgedBy"), i.acknowledgedBy]);
+    if (i.unacknowledgedMinutes !== undefined) rows.push([tr.t("email.unacknowledgedFor"), tr.minutes(i.unacknowledgedMinutes)]);
   } else if (m) {
     const local = (iso: string) => {
-      const z = inZone(iso, m.timeZone);
-      return z ? `${utc(iso)} (${z})` : utc(iso);
+      const z = inZone(iso, m.timeZone, tr);
+      return z ? `${utc(iso, tr)} (${z})` : utc(iso, tr);
     };
-    rows.push(["Starts", local(m.startsAt)], ["Ends", local(m.endsAt)]);
+    rows.push([tr.t("email.starts"), local(m.startsAt)], [tr.t("email.ends"), local(m.endsAt)]);
   }
   const monitors = (i ?? m)?.monitors ?? [];
-  if (monitors.length > 0) rows.push(["Affected", monitors.map((x) => x.name).join(", ")]);
+  if (monitors.length > 0) rows.push([tr.t("email.affected"), monitors.map((x) => x.name).join(", ")]);
   return rows;
 }
 
-export function emailSubject(event: NotificationEvent): string {
-  return truncate(oneLine(eventHeadline(event)), SUBJECT_MAX);
+export function emailSubject(event: NotificationEvent, locale: Locale = BASE_LOCALE): string {
+  return truncate(oneLine(localizedHeadline(event, translator(locale))), SUBJECT_MAX);
 }
 
-export function emailMessage(event: NotificationEvent, addr: { from: string; to: string | string[] }): EmailMessage {
-  const subject = emailSubject(event);
+export function emailMessage(
+  event: NotificationEvent,
+  addr: { from: string; to: string | string[] },
+  locale: Locale = BASE_LOCALE,
+): EmailMessage {
+  const tr = translator(locale);
+  const subject = emailSubject(event, locale);
   const body = event.incident?.update?.body ?? event.maintenance?.body ?? "";
-  const rows = factRows(event);
+  const rows = factRows(event, tr);
   const viewUrl = safeLink(event.incident?.url ?? event.maintenance?.url);
-  const viewLabel = event.incident ? "View incident" : "View maintenance";
+  const viewLabel = tr.t(event.incident ? "email.viewIncident" : "email.viewMaintenance");
   const ackUrl = safeLink(event.ackUrl);
   const unsubscribeUrl = safeLink(event.unsubscribeUrl);
   const siteUrl = safeLink(event.site.url);
@@ -98,25 +114,35 @@ export function emailMessage(event: NotificationEvent, addr: { from: string; to:
     ...(body.trim() ? ["", markdownToText(body)] : []),
     "",
     ...(viewUrl ? [`${viewLabel}: ${viewUrl}`] : []),
-    ...(ackUrl ? [`Acknowledge: ${ackUrl}`] : []),
+    ...(ackUrl ? [`${tr.t("email.acknowledge")}: ${ackUrl}`] : []),
     "",
     "-- ",
     siteUrl ? `${event.site.name} ${siteUrl}` : event.site.name,
-    ...(unsubscribeUrl ? [`Unsubscribe: ${unsubscribeUrl}`] : []),
+    ...(unsubscribeUrl ? [`${tr.t("email.unsubscribe")}: ${unsubscribeUrl}`] : []),
     "",
   ].join("\n");
 
   const button = (href: string, label: string, colour: string) =>
     `<a href="${escapeHtml(href)}" style="display:inline-block;margin:0 8px 8px 0;padding:8px 14px;border-radius:4px;background:${colour};color:#ffffff;text-decoration:none;font-weight:600">${escapeHtml(label)}</a>`;
-  const buttons = [viewUrl ? button(viewUrl, viewLabel, "#1f2937") : "", ackUrl ? button(ackUrl, "Acknowledge", "#b91c1c") : ""].join("");
+  const buttons = [
+    viewUrl ? button(viewUrl, viewLabel, "#1f2937") : "",
+    ackUrl ? button(ackUrl, tr.t("email.acknowledge"), "#b91c1c") : "",
+  ].join("");
   const table = rows
-    .map(([k, v]) => `<tr><th align="left" style="padding:2px 12px 2px 0;color:#6b7280;font-weight:normal;vertical-align:top">${escapeHtml(k)}</th><td style="padding:2px 0">${escapeHtml(v)}</td></tr>`)
+    .map(
+      ([k, v]) =>
+        `<tr><th align="left" style="padding:2px 12px 2px 0;color:#6b7280;font-weight:normal;vertical-align:top">${escapeHtml(k)}</th><td style="padding:2px 0">${escapeHtml(v)}</td></tr>`,
+    )
     .join("");
-  const siteLine = siteUrl ? `<a href="${escapeHtml(siteUrl)}" style="color:#6b7280">${escapeHtml(event.site.name)}</a>` : escapeHtml(event.site.name);
-  const unsubscribe = unsubscribeUrl ? ` · <a href="${escapeHtml(unsubscribeUrl)}" style="color:#6b7280">Unsubscribe</a>` : "";
+  const siteLine = siteUrl
+    ? `<a href="${escapeHtml(siteUrl)}" style="color:#6b7280">${escapeHtml(event.site.name)}</a>`
+    : escapeHtml(event.site.name);
+  const unsubscribe = unsubscribeUrl
+    ? ` · <a href="${escapeHtml(unsubscribeUrl)}" style="color:#6b7280">${escapeHtml(tr.t("email.unsubscribe"))}</a>`
+    : "";
 
   const html = `<!doctype html>
-<html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(subject)}</title></head>
+<html lang="${locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${escapeHtml(subject)}</title></head>
 <body style="margin:0;padding:0;background:#f3f4f6">
 <div style="max-width:600px;margin:0 auto;padding:24px;font-family:-apple-system,Segoe UI,Helvetica,Arial,sans-serif;font-size:15px;line-height:1.5;color:#111827;background:#ffffff">
 <h1 style="font-size:20px;margin:0 0 16px">${escapeHtml(subject)}</h1>
@@ -131,6 +157,7 @@ ${buttons ? `<p style="margin:0 0 16px">${buttons}</p>` : ""}
   const headers: Record<string, string> = {
     // Stops vacation responders from answering a robot (RFC 3834).
     "Auto-Submitted": "auto-generated",
+    "Content-Language": locale,
   };
   if (unsubscribeUrl) {
     // RFC 8058 one-click: mail clients show an unsubscribe button that POSTs to the URL.
@@ -177,7 +204,17 @@ export function smtpTransportFromEnv(env: Record<string, string | undefined> = p
 }
 
 // Without an SMTP reply code, these failures are about our config or the message, not the network.
-const PERMANENT_CODES = new Set(["EENVELOPE", "EMESSAGE", "EAUTH", "ENOAUTH", "ECONFIG", "EREQUIRETLS", "EMAXRECIPIENTS", "EFILEACCESS", "EURLACCESS"]);
+const PERMANENT_CODES = new Set([
+  "EENVELOPE",
+  "EMESSAGE",
+  "EAUTH",
+  "ENOAUTH",
+  "ECONFIG",
+  "EREQUIRETLS",
+  "EMAXRECIPIENTS",
+  "EFILEACCESS",
+  "EURLACCESS",
+]);
 
 /**
  * Sends one message. Resolves when at least one recipient was accepted (a partly rejected
@@ -187,7 +224,8 @@ const PERMANENT_CODES = new Set(["EENVELOPE", "EMESSAGE", "EAUTH", "ENOAUTH", "E
 export async function sendEmail(transport: Transporter, message: EmailMessage): Promise<{ accepted: string[]; rejected: string[] }> {
   try {
     const info = (await transport.sendMail({ ...message })) as { accepted?: unknown[]; rejected?: unknown[] };
-    const list = (v: unknown[] | undefined) => (v ?? []).map((a) => (typeof a === "string" ? a : ((a as { address?: string }).address ?? String(a))));
+    const list = (v: unknown[] | undefined) =>
+      (v ?? []).map((a) => (typeof a === "string" ? a : ((a as { address?: string }).address ?? String(a))));
     return { accepted: list(info.accepted), rejected: list(info.rejected) };
   } catch (err) {
     const e = err as NodemailerError;

@@ -1,10 +1,8 @@
-import type { Prisma } from "@prisma/client";
+import type { Tx } from "../store/client";
 import type { EventType, NotificationEvent } from "./notification-event";
 import type { QueuedEvent } from "./enqueue-event";
 import { siteInfo } from "./site";
 import type { Env } from "../config/secrets";
-
-type Tx = Prisma.TransactionClient;
 
 export interface IncidentEventOptions {
   /** The update the event is about; its id makes the event key of incident.updated. */
@@ -21,14 +19,34 @@ function eventKey(type: EventType, incidentId: number, o: IncidentEventOptions):
 }
 
 /** Reads the incident inside the transaction that changed it and builds both views of the event. */
-export async function incidentEvent(tx: Tx, incidentId: number, type: EventType, now: Date, o: IncidentEventOptions = {}, env: Env = process.env): Promise<QueuedEvent> {
+export async function incidentEvent(
+  tx: Tx,
+  incidentId: number,
+  type: EventType,
+  now: Date,
+  o: IncidentEventOptions = {},
+  env: Env = process.env,
+): Promise<QueuedEvent> {
   const inc = await tx.incident.findUniqueOrThrow({
     where: { id: incidentId },
-    include: { monitors: { include: { monitor: { select: { slug: true, name: true, isPublic: true, archivedAt: true } } }, orderBy: { monitorId: "asc" } } },
+    include: {
+      monitors: {
+        include: { monitor: { select: { slug: true, name: true, isPublic: true, archivedAt: true } } },
+        orderBy: { monitorId: "asc" },
+      },
+    },
   });
-  const update = o.updateId !== undefined ? await tx.incidentUpdate.findUnique({ where: { id: o.updateId } }) : await tx.incidentUpdate.findFirst({ where: { incidentId }, orderBy: { id: "desc" } });
+  const update =
+    o.updateId !== undefined
+      ? await tx.incidentUpdate.findUnique({ where: { id: o.updateId } })
+      : await tx.incidentUpdate.findFirst({ where: { incidentId }, orderBy: { id: "desc" } });
   const site = siteInfo(env);
-  const all = inc.monitors.map((m) => ({ slug: m.monitor.slug, name: m.monitor.name, impact: m.impact, isPublic: m.monitor.isPublic && !m.monitor.archivedAt }));
+  const all = inc.monitors.map((m) => ({
+    slug: m.monitor.slug,
+    name: m.monitor.name,
+    impact: m.impact,
+    isPublic: m.monitor.isPublic && !m.monitor.archivedAt,
+  }));
   const visible = all.filter((m) => m.isPublic);
   const isPublic = !inc.auto || visible.length > 0;
   const base = {
@@ -54,18 +72,47 @@ export async function incidentEvent(tx: Tx, incidentId: number, type: EventType,
   return { event, publicEvent, monitorSlugs: all.map((m) => m.slug), publicSlugs: visible.map((m) => m.slug) };
 }
 
-export async function maintenanceEvent(tx: Tx, maintenanceId: number, type: EventType, now: Date, env: Env = process.env): Promise<QueuedEvent> {
+export async function maintenanceEvent(
+  tx: Tx,
+  maintenanceId: number,
+  type: EventType,
+  now: Date,
+  env: Env = process.env,
+): Promise<QueuedEvent> {
   const m = await tx.maintenance.findUniqueOrThrow({
     where: { id: maintenanceId },
-    include: { monitors: { include: { monitor: { select: { slug: true, name: true, isPublic: true, archivedAt: true } } }, orderBy: { monitorId: "asc" } } },
+    include: {
+      monitors: {
+        include: { monitor: { select: { slug: true, name: true, isPublic: true, archivedAt: true } } },
+        orderBy: { monitorId: "asc" },
+      },
+    },
   });
   const site = siteInfo(env);
-  const all = m.monitors.map((x) => ({ slug: x.monitor.slug, name: x.monitor.name, isPublic: x.monitor.isPublic && !x.monitor.archivedAt }));
+  const all = m.monitors.map((x) => ({
+    slug: x.monitor.slug,
+    name: x.monitor.name,
+    isPublic: x.monitor.isPublic && !x.monitor.archivedAt,
+  }));
   const visible = all.filter((x) => x.isPublic);
   const end = m.cancelledAt && m.cancelledAt < m.endsAt ? m.cancelledAt : m.endsAt;
-  const base = { id: m.id, title: m.title, body: m.body, startsAt: m.startsAt.toISOString(), endsAt: end.toISOString(), timeZone: m.timeZone, url: `${site.url}/history` };
+  const base = {
+    id: m.id,
+    title: m.title,
+    body: m.body,
+    startsAt: m.startsAt.toISOString(),
+    endsAt: end.toISOString(),
+    timeZone: m.timeZone,
+    url: `${site.url}/history`,
+  };
   const strip = (x: (typeof all)[number]) => ({ slug: x.slug, name: x.name });
-  const event: NotificationEvent = { id: `${type}:${m.id}`, type, occurredAt: now.toISOString(), site, maintenance: { ...base, monitors: all.map(strip) } };
+  const event: NotificationEvent = {
+    id: `${type}:${m.id}`,
+    type,
+    occurredAt: now.toISOString(),
+    site,
+    maintenance: { ...base, monitors: all.map(strip) },
+  };
   // A window that only touches hidden monitors is nobody's business outside the team.
   const publicEvent = visible.length || !all.length ? { ...event, maintenance: { ...base, monitors: visible.map(strip) } } : null;
   return { event, publicEvent, monitorSlugs: all.map((x) => x.slug), publicSlugs: visible.map((x) => x.slug) };

@@ -18,7 +18,12 @@ export interface PostOptions {
  * the status and host only: Slack and Discord webhook URLs carry their secret in the path, and
  * errors end up in the outbox table and the admin UI.
  */
-export async function postJson(url: string, body: string, headers: Record<string, string>, opts: PostOptions = {}): Promise<{ status: number }> {
+export async function postJson(
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+  opts: PostOptions = {},
+): Promise<{ status: number }> {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   let target: URL;
   try {
@@ -73,8 +78,16 @@ function redact(text: string, url: URL): string {
 }
 
 function quote(text: string): string {
-  const oneLine = text.replace(/[\u0000-\u001f\u007f]+/g, " ").replace(/\s+/g, " ").trim();
+  const oneLine = text
+    .replace(/[\u0000-\u001f\u007f]+/g, " ")
+    .replace(/\s+/g, " ")
+    .trim();
   if (!oneLine) return "";
   const cut = [...oneLine];
   return JSON.stringify(cut.length > QUOTE_CHARS ? `${cut.slice(0, QUOTE_CHARS).join("")}…` : oneLine);
+}
+
+/** A chat service's incoming-webhook message (Slack, Discord): JSON with the same headers for both. */
+export async function postChatMessage(url: string, message: unknown, opts: PostOptions = {}): Promise<void> {
+  await postJson(url, JSON.stringify(message), { "content-type": "application/json", "user-agent": "openregistry-status" }, opts);
 }

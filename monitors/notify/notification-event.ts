@@ -65,31 +65,3 @@ export interface NotificationEvent {
   /** One-click unsubscribe (subscriber emails only). */
   unsubscribeUrl?: string;
 }
-
-/** A short human sentence for the event, used as a subject line or a chat message's first line. */
-export function eventHeadline(e: NotificationEvent): string {
-  const i = e.incident;
-  const m = e.maintenance;
-  switch (e.type) {
-    case "incident.opened":
-      return `Incident: ${i?.title}`;
-    case "incident.updated":
-      return `${capitalise(i?.update?.status ?? i?.status ?? "update")}: ${i?.title}`;
-    case "incident.acknowledged":
-      return `Acknowledged${i?.acknowledgedBy ? ` by ${i.acknowledgedBy}` : ""}: ${i?.title}`;
-    case "incident.resolved":
-      return `Resolved: ${i?.title}`;
-    case "incident.reminder":
-      return `Unacknowledged for ${i?.unacknowledgedMinutes ?? "?"} min: ${i?.title}`;
-    case "maintenance.scheduled":
-      return `Maintenance scheduled: ${m?.title}`;
-    case "maintenance.started":
-      return `Maintenance started: ${m?.title}`;
-    case "maintenance.ended":
-      return `Maintenance ended: ${m?.title}`;
-  }
-}
-
-function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}

@@ -7,7 +7,7 @@ export interface OutboxDelivery {
   target: string;
   attempt: number;
   channel: { id: number; kind: string; config: unknown; enabled: boolean } | null;
-  subscriber: { id: number; email: string; confirmedAt: Date | null } | null;
+  subscriber: { id: number; email: string; confirmedAt: Date | null; locale: string | null } | null;
   event: NotificationEvent;
 }
 
@@ -54,7 +54,10 @@ export class OutboxWorker {
   private stopped = false;
   readonly stats = { delivered: 0, failed: 0, retried: 0 };
 
-  constructor(private readonly db: Db, private readonly opts: OutboxWorkerOptions) {}
+  constructor(
+    private readonly db: Db,
+    private readonly opts: OutboxWorkerOptions,
+  ) {}
 
   private now(): number {
     return this.opts.now?.() ?? Date.now();
@@ -92,7 +95,12 @@ export class OutboxWorker {
   }
 
   private async pass(): Promise<void> {
-    const pending = await this.db.outbox.findMany({ where: { status: "pending" }, orderBy: { id: "asc" }, take: 1000, select: { id: true, target: true, nextAttemptAt: true } });
+    const pending = await this.db.outbox.findMany({
+      where: { status: "pending" },
+      orderBy: { id: "asc" },
+      take: 1000,
+      select: { id: true, target: true, nextAttemptAt: true },
+    });
     const byTarget = new Map<string, typeof pending>();
     for (const row of pending) {
       const list = byTarget.get(row.target) ?? [];
@@ -113,14 +121,27 @@ export class OutboxWorker {
   private async sendOne(id: number): Promise<boolean> {
     const now = this.now();
     const lease = new Date(now + (this.opts.leaseMs ?? DEFAULT_LEASE_MS));
-    const claimed = await this.db.outbox.updateMany({ where: { id, status: "pending", nextAttemptAt: { lte: new Date(now) } }, data: { attempts: { increment: 1 }, nextAttemptAt: lease } });
+    const claimed = await this.db.outbox.updateMany({
+      where: { id, status: "pending", nextAttemptAt: { lte: new Date(now) } },
+      data: { attempts: { increment: 1 }, nextAttemptAt: lease },
+    });
     if (claimed.count !== 1) return false;
     const row = await this.db.outbox.findUniqueOrThrow({
       where: { id },
-      include: { channel: { select: { id: true, kind: true, config: true, enabled: true } }, subscriber: { select: { id: true, email: true, confirmedAt: true } } },
+      include: {
+        channel: { select: { id: true, kind: true, config: true, enabled: true } },
+        subscriber: { select: { id: true, email: true, confirmedAt: true, locale: true } },
+      },
     });
     try {
-      await this.opts.deliver({ id, target: row.target, attempt: row.attempts, channel: row.channel, subscriber: row.subscriber, event: row.payload as unknown as NotificationEvent });
+      await this.opts.deliver({
+        id,
+        target: row.target,
+        attempt: row.attempts,
+        channel: row.channel,
+        subscriber: row.subscriber,
+        event: row.payload as unknown as NotificationEvent,
+      });
     } catch (e) {
       const f = e as DeliveryFailure;
       const message = (f.message ?? String(e)).split("\n")[0].slice(0, 500);

@@ -1,3 +1,4 @@
+import { HOUR_MS } from "../core/duration";
 export interface RetryPolicy {
   /** Delay before the second attempt; each further attempt doubles it. */
   baseDelayMs: number;
@@ -6,7 +7,7 @@ export interface RetryPolicy {
   maxAttempts: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { baseDelayMs: 30_000, maxDelayMs: 3_600_000, maxAttempts: 8 };
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { baseDelayMs: 30_000, maxDelayMs: HOUR_MS, maxAttempts: 8 };
 
 /**
  * When to try again after `attempts` failed attempts, or null to give up. Exponential

@@ -7,6 +7,7 @@ import { emailMessage, sendEmail } from "./email";
 import type { NotificationEvent } from "./notification-event";
 import { sendSlack } from "./slack";
 import { sendWebhook } from "./webhook";
+import { BASE_LOCALE, type Locale } from "../i18n/locales";
 
 export interface SendDeps {
   /** Null when SMTP_URL is unset: email targets then fail permanently instead of queueing forever. */
@@ -15,6 +16,8 @@ export interface SendDeps {
   timeoutMs?: number;
   /** Aborts an HTTP delivery in flight (shutdown). */
   signal?: AbortSignal;
+  /** The language of maintainers' channels that name none (SITE_LOCALE); English when not given. */
+  locale?: Locale;
 }
 
 /**
@@ -33,21 +36,29 @@ export async function sendToChannel(channel: { kind: string; config: unknown }, 
     case "webhook":
       return sendWebhook(config, event, http);
     case "slack":
-      return sendSlack(config, event, http);
+      return sendSlack(config, event, http, deps.locale);
     case "discord":
-      return sendDiscord(config, event, http);
+      return sendDiscord(config, event, http, deps.locale);
     case "email":
-      await sendEmail(requireSmtp(deps), emailMessage(event, { from: deps.from, to: config.to }));
+      await sendEmail(
+        requireSmtp(deps),
+        emailMessage(event, { from: deps.from, to: config.to }, config.locale ?? deps.locale ?? BASE_LOCALE),
+      );
       return;
   }
 }
 
 const emailAddress = z.email();
 
-/** One subscriber's copy of an event (subscribers get their own unsubscribe link, so one message each). */
-export async function sendToSubscriber(email: string, event: NotificationEvent, deps: SendDeps): Promise<void> {
+/** One subscriber's copy of an event (subscribers get their own unsubscribe link, so one message each), in their language. */
+export async function sendToSubscriber(
+  email: string,
+  event: NotificationEvent,
+  deps: SendDeps,
+  locale: Locale = deps.locale ?? BASE_LOCALE,
+): Promise<void> {
   if (!emailAddress.safeParse(email).success) throw new DeliveryError("invalid subscriber email address", { permanent: true });
-  await sendEmail(requireSmtp(deps), emailMessage(event, { from: deps.from, to: email }));
+  await sendEmail(requireSmtp(deps), emailMessage(event, { from: deps.from, to: email }, locale));
 }
 
 function requireSmtp(deps: SendDeps): Transporter {

@@ -1,8 +1,11 @@
 import { truncate } from "./truncate";
 import type { SlackConfig } from "./channel-config";
-import { postJson, type PostOptions } from "./http-post";
-import { markdownToText } from "../queries/markdown";
-import { eventHeadline, type NotificationEvent } from "./notification-event";
+import { postChatMessage, type PostOptions } from "./http-post";
+import { markdownToText } from "../presentation/markdown";
+import type { NotificationEvent } from "./notification-event";
+import { localizedHeadline, storedWord } from "./localized-headline";
+import { translator } from "../i18n/translator";
+import { BASE_LOCALE, type Locale } from "../i18n/locales";
 
 /**
  * Slack incoming-webhook message (Block Kit). Slack's mrkdwn turns `<…>` into links and
@@ -42,22 +45,28 @@ function safeLink(url: string | undefined): string | undefined {
   return url && /^https?:\/\//i.test(url) && url.length <= BUTTON_URL_MAX ? url : undefined;
 }
 
-export function slackMessage(event: NotificationEvent): object {
-  const headline = eventHeadline(event);
+/** The message in the channel's language (its `locale`, else SITE_LOCALE); times stay Slack's own, in each reader's zone. */
+export function slackMessage(event: NotificationEvent, locale: Locale = BASE_LOCALE): object {
+  const tr = translator(locale);
+  const headline = localizedHeadline(event, tr);
   const incident = event.incident;
   const maintenance = event.maintenance;
   const blocks: object[] = [{ type: "header", text: { type: "plain_text", text: truncateEscaped(headline, HEADER_MAX), emoji: false } }];
 
   const fields: object[] = [];
   if (incident) {
-    fields.push(field("Status", escapeSlack(incident.status)), field("Impact", escapeSlack(incident.impact)));
-    fields.push(field("Started", slackDate(incident.startedAt)));
-    if (incident.resolvedAt) fields.push(field("Resolved", slackDate(incident.resolvedAt)));
-    if (incident.acknowledgedBy) fields.push(field("Acknowledged by", escapeSlack(incident.acknowledgedBy)));
-    if (incident.unacknowledgedMinutes !== undefined) fields.push(field("Unacknowledged for", `${incident.unacknowledgedMinutes} min`));
+    fields.push(
+      field(tr.t("email.status"), escapeSlack(storedWord(tr, "incidentStatus", incident.status))),
+      field(tr.t("email.impact"), escapeSlack(storedWord(tr, "impact", incident.impact))),
+    );
+    fields.push(field(tr.t("email.started"), slackDate(incident.startedAt)));
+    if (incident.resolvedAt) fields.push(field(tr.t("email.resolved"), slackDate(incident.resolvedAt)));
+    if (incident.acknowledgedBy) fields.push(field(tr.t("email.acknowledgedBy"), escapeSlack(incident.acknowledgedBy)));
+    if (incident.unacknowledgedMinutes !== undefined)
+      fields.push(field(tr.t("email.unacknowledgedFor"), tr.minutes(incident.unacknowledgedMinutes)));
   } else if (maintenance) {
-    fields.push(field("Starts", slackDate(maintenance.startsAt)), field("Ends", slackDate(maintenance.endsAt)));
-    fields.push(field("Time zone", escapeSlack(maintenance.timeZone)));
+    fields.push(field(tr.t("email.starts"), slackDate(maintenance.startsAt)), field(tr.t("email.ends"), slackDate(maintenance.endsAt)));
+    fields.push(field(tr.t("chat.timeZone"), escapeSlack(maintenance.timeZone)));
   }
   if (fields.length > 0) blocks.push({ type: "section", fields });
 
@@ -68,16 +77,31 @@ export function slackMessage(event: NotificationEvent): object {
   const monitors = (incident ?? maintenance)?.monitors ?? [];
   if (monitors.length > 0) {
     const names = monitors.map((m) => m.name).join(", ");
-    blocks.push({ type: "context", elements: [{ type: "mrkdwn", text: truncateEscaped(`Affected: ${escapeSlack(names)}`, FIELD_MAX) }] });
+    blocks.push({
+      type: "context",
+      elements: [{ type: "mrkdwn", text: truncateEscaped(tr.t("chat.affected", { names: escapeSlack(names) }), FIELD_MAX) }],
+    });
   }
 
   const buttons: object[] = [];
   const viewUrl = safeLink(incident?.url ?? maintenance?.url);
   if (viewUrl) {
-    buttons.push({ type: "button", text: { type: "plain_text", text: incident ? "View incident" : "View maintenance" }, url: viewUrl, action_id: "view" });
+    buttons.push({
+      type: "button",
+      text: { type: "plain_text", text: tr.t(incident ? "email.viewIncident" : "email.viewMaintenance") },
+      url: viewUrl,
+      action_id: "view",
+    });
   }
   const ackUrl = safeLink(event.ackUrl);
-  if (ackUrl) buttons.push({ type: "button", text: { type: "plain_text", text: "Acknowledge" }, url: ackUrl, style: "primary", action_id: "acknowledge" });
+  if (ackUrl)
+    buttons.push({
+      type: "button",
+      text: { type: "plain_text", text: tr.t("email.acknowledge") },
+      url: ackUrl,
+      style: "primary",
+      action_id: "acknowledge",
+    });
   if (buttons.length > 0) blocks.push({ type: "actions", elements: buttons });
 
   return {
@@ -90,6 +114,11 @@ export function slackMessage(event: NotificationEvent): object {
   };
 }
 
-export async function sendSlack(config: SlackConfig, event: NotificationEvent, opts: PostOptions = {}): Promise<void> {
-  await postJson(config.url, JSON.stringify(slackMessage(event)), { "content-type": "application/json", "user-agent": "openregistry-status" }, opts);
+export async function sendSlack(
+  config: SlackConfig,
+  event: NotificationEvent,
+  opts: PostOptions = {},
+  siteLocale: Locale = BASE_LOCALE,
+): Promise<void> {
+  await postChatMessage(config.url, slackMessage(event, config.locale ?? siteLocale), opts);
 }

@@ -1,7 +1,8 @@
 import { Resolver } from "node:dns/promises";
 import { performance } from "node:perf_hooks";
-import type { DnsMonitorSpec } from "../config/schema";
-import { failure, type ProbeContext, type ProbeResult } from "./types";
+import type { DnsMonitorSpec } from "./kinds/dns";
+import { failure, type ProbeContext } from "./types";
+import type { ProbeResult } from "../core/probe-result";
 
 const DNS_ERRORS: Record<string, string> = {
   ENOTFOUND: "NXDOMAIN (name not found)",
@@ -49,7 +50,8 @@ export async function probeDns(spec: DnsMonitorSpec, ctx: ProbeContext): Promise
     if (missing.length) return failure("assertion", `answer lacks ${missing.join(", ")}`, phases, details);
     if (spec.expect.equals) {
       const want = spec.expect.equals.map(normalizeExpected).sort();
-      if (want.join("|") !== answers.join("|")) return failure("assertion", `answers are ${answers.join(", ")}, expected ${want.join(", ")}`, phases, details);
+      if (want.join("|") !== answers.join("|"))
+        return failure("assertion", `answers are ${answers.join(", ")}, expected ${want.join(", ")}`, phases, details);
     }
     if (spec.degraded_after !== undefined && totalMs > spec.degraded_after) {
       return { status: "degraded", phases, details, error: `slow answer: ${Math.round(totalMs)} ms` };
@@ -59,7 +61,12 @@ export async function probeDns(spec: DnsMonitorSpec, ctx: ProbeContext): Promise
     const totalMs = performance.now() - started;
     const code = (err as NodeJS.ErrnoException).code ?? "";
     const timedOut = ctx.signal.aborted || code === "ETIMEOUT" || code === "ECANCELLED";
-    return failure(timedOut ? "timeout" : "dns", timedOut ? "timeout" : `DNS ${DNS_ERRORS[code] ?? code}`, { totalMs }, { record: spec.record });
+    return failure(
+      timedOut ? "timeout" : "dns",
+      timedOut ? "timeout" : `DNS ${DNS_ERRORS[code] ?? code}`,
+      { totalMs },
+      { record: spec.record },
+    );
   } finally {
     ctx.signal.removeEventListener("abort", onAbort);
   }

@@ -2,7 +2,10 @@ import { Agent, request } from "undici";
 import type { Readable } from "node:stream";
 import { PhaseTimer, timedConnector } from "./phase-timer";
 import { readCapped } from "./read-capped";
-import type { Phases } from "./types";
+import { BodyCutShortError } from "./body-cut-short";
+import type { Phases } from "../core/probe-result";
+
+export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 export interface CappedResponse {
   status: number;
@@ -24,12 +27,22 @@ export class StepHttpClient {
 
   constructor(private readonly opts: { signal: AbortSignal; timeoutMs: number; tlsVerify: boolean; ca?: string | Buffer }) {
     // New sockets are reported to whichever step's timer is current.
-    const connect = timedConnector((socket, secure) => this.timer.watch(socket, secure), { rejectUnauthorized: opts.tlsVerify, ca: opts.ca }, opts.timeoutMs);
+    const connect = timedConnector(
+      (socket, secure) => this.timer.watch(socket, secure),
+      { rejectUnauthorized: opts.tlsVerify, ca: opts.ca },
+      opts.timeoutMs,
+    );
     this.dispatcher = new Agent({ connect, headersTimeout: opts.timeoutMs, bodyTimeout: opts.timeoutMs });
   }
 
   /** Sends one request without following redirects and reads at most `maxBytes` of the body. */
-  async send(method: "GET" | "HEAD" | "POST" | "PUT", url: URL, headers: Record<string, string>, maxBytes: number, body?: Buffer | string): Promise<CappedResponse> {
+  async send(
+    method: HttpMethod,
+    url: URL,
+    headers: Record<string, string>,
+    maxBytes: number,
+    body?: Buffer | string,
+  ): Promise<CappedResponse> {
     this.timer = new PhaseTimer();
     const started = this.timer.now();
     this.timer.requestSentAt = started;
@@ -37,9 +50,33 @@ export class StepHttpClient {
     this.timer.headersAt = this.timer.now();
     let read: { bytes: Buffer; truncated: boolean; size: number } = { bytes: Buffer.alloc(0), truncated: false, size: 0 };
     if (method === "HEAD") await res.body.dump({ limit: 0 }).catch(() => {});
-    else read = await readCapped(res.body as unknown as Readable, maxBytes);
+    else {
+      const progress = { size: 0 };
+      try {
+        read = await readCapped(res.body as unknown as Readable, maxBytes, progress);
+      } catch (err) {
+        // The peer answered (status and headers arrived), so a body that stops early is a broken
+        // answer, not a failed connection; a timeout or our own abort stays what it is.
+        const code = (err as { code?: string }).code;
+        if (this.opts.signal.aborted || code === "UND_ERR_BODY_TIMEOUT" || (err as Error).name === "AbortError") throw err;
+        const length = Number(header(res.headers, "content-length"));
+        throw new BodyCutShortError(
+          res.statusCode,
+          Number.isFinite(length) && header(res.headers, "content-length") !== undefined ? length : undefined,
+          progress.size,
+          err,
+        );
+      }
+    }
     const phases = this.timer.phases();
-    return { status: res.statusCode, headers: res.headers, body: read.bytes, truncated: read.truncated, phases, ms: this.timer.now() - started };
+    return {
+      status: res.statusCode,
+      headers: res.headers,
+      body: read.bytes,
+      truncated: read.truncated,
+      phases,
+      ms: this.timer.now() - started,
+    };
   }
 
   close(): void {

@@ -1,4 +1,4 @@
-import type { HttpMonitorSpec } from "../config/schema";
+import type { HttpMonitorSpec } from "./kinds/http";
 import { readJsonPath } from "./json-path";
 
 /** True when `status` matches one of 200, "200-299" or "2xx". */
@@ -29,7 +29,8 @@ export function checkExpectations(
       continue;
     }
     if (v === undefined) return `header ${h.name} is missing`;
-    if (h.equals !== undefined && v !== h.equals) return `header ${h.name} is ${JSON.stringify(v.slice(0, 100))}, expected ${JSON.stringify(h.equals)}`;
+    if (h.equals !== undefined && v !== h.equals)
+      return `header ${h.name} is ${JSON.stringify(v.slice(0, 100))}, expected ${JSON.stringify(h.equals)}`;
     if (h.contains !== undefined && !v.includes(h.contains)) return `header ${h.name} does not contain ${JSON.stringify(h.contains)}`;
     if (h.matches !== undefined && !new RegExp(h.matches).test(v)) return `header ${h.name} does not match /${h.matches}/`;
   }
@@ -38,12 +39,15 @@ export function checkExpectations(
   if (!body.validUtf8) {
     // The probe asks for no compression; a server that compresses anyway sends bytes, not text.
     const encoding = header("content-encoding");
-    if (encoding && !/^\s*identity\s*$/i.test(encoding)) return `body is ${encoding}-encoded although no compression was asked for, so it cannot be checked as text`;
+    if (encoding && !/^\s*identity\s*$/i.test(encoding))
+      return `body is ${encoding}-encoded although no compression was asked for, so it cannot be checked as text`;
     return "body is not valid UTF-8";
   }
   const cut = body.truncated ? " (within the first max_body_bytes)" : "";
-  if (expect.body_contains && !body.text.includes(expect.body_contains)) return `body does not contain ${JSON.stringify(expect.body_contains)}${cut}`;
-  if (expect.body_not_contains && body.text.includes(expect.body_not_contains)) return `body contains ${JSON.stringify(expect.body_not_contains)}`;
+  if (expect.body_contains && !body.text.includes(expect.body_contains))
+    return `body does not contain ${JSON.stringify(expect.body_contains)}${cut}`;
+  if (expect.body_not_contains && body.text.includes(expect.body_not_contains))
+    return `body contains ${JSON.stringify(expect.body_not_contains)}`;
   if (expect.body_regex && !new RegExp(expect.body_regex).test(body.text)) return `body does not match /${expect.body_regex}/${cut}`;
   if (expect.json?.length) {
     if (body.truncated) return "body is larger than max_body_bytes, so its JSON cannot be checked";
@@ -59,7 +63,8 @@ export function checkExpectations(
       if (a.equals !== undefined && (!r.found || r.value !== a.equals)) {
         return `${a.path} is ${r.found ? JSON.stringify(r.value)?.slice(0, 100) : "missing"}, expected ${JSON.stringify(a.equals)}`;
       }
-      if (a.matches !== undefined && (!r.found || !new RegExp(a.matches).test(String(r.value)))) return `${a.path} does not match /${a.matches}/`;
+      if (a.matches !== undefined && (!r.found || !new RegExp(a.matches).test(String(r.value))))
+        return `${a.path} does not match /${a.matches}/`;
     }
   }
   return null;

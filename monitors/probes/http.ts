@@ -1,14 +1,14 @@
 import { Agent, request } from "undici";
 import type { Readable } from "node:stream";
-import type { HttpMonitorSpec } from "../config/schema";
-import { resolveSecret } from "../config/secrets";
+import type { HttpMonitorSpec } from "./kinds/http";
+import { resolveSecret } from "./kinds/secret-value";
 import { classifyError } from "./classify-error";
 import { checkExpectations, statusAccepted } from "./http-expectations";
 import { PhaseTimer, timedConnector } from "./phase-timer";
 import { decodeUtf8, readCapped } from "./read-capped";
-import { failure, type ProbeContext, type ProbeResult } from "./types";
-
-const DAY_MS = 86_400_000;
+import { failure, type ProbeContext } from "./types";
+import type { ProbeResult } from "../core/probe-result";
+import { DAY_MS } from "../core/duration";
 
 /** Options the HTTP-based probes share: TLS trust for tests and private CAs. */
 export interface HttpProbeOptions {
@@ -18,7 +18,11 @@ export interface HttpProbeOptions {
 export async function probeHttp(spec: HttpMonitorSpec, ctx: ProbeContext, opts: HttpProbeOptions = {}): Promise<ProbeResult> {
   const timer = new PhaseTimer();
   const dispatcher = new Agent({
-    connect: timedConnector((socket, secure) => timer.watch(socket, secure), { rejectUnauthorized: spec.tls_verify, ca: opts.ca }, ctx.timeoutMs),
+    connect: timedConnector(
+      (socket, secure) => timer.watch(socket, secure),
+      { rejectUnauthorized: spec.tls_verify, ca: opts.ca },
+      ctx.timeoutMs,
+    ),
     // One fresh connection per check, so every result measures DNS, connect and TLS.
     keepAliveTimeout: 1,
     headersTimeout: ctx.timeoutMs,
@@ -66,27 +70,52 @@ export async function probeHttp(spec: HttpMonitorSpec, ctx: ProbeContext, opts: 
       const certDaysLeft = certExpiresAt ? Math.floor((certExpiresAt.getTime() - Date.now()) / DAY_MS) : undefined;
 
       const needsBody = spec.method !== "HEAD";
-      const read = needsBody ? await readCapped(res.body as unknown as Readable, spec.max_body_bytes) : { bytes: Buffer.alloc(0), truncated: false, size: 0 };
+      const read = needsBody
+        ? await readCapped(res.body as unknown as Readable, spec.max_body_bytes)
+        : { bytes: Buffer.alloc(0), truncated: false, size: 0 };
       if (!needsBody) await res.body.dump({ limit: 0 }).catch(() => {});
       // Stored with every result, so only what is unusual: the size when the cap cut the body.
       if (read.truncated) details.bodyTruncatedAt = read.size;
       const phases = timer.phases();
 
       if (spec.expect.degraded_status && statusAccepted(res.statusCode, spec.expect.degraded_status)) {
-        return { status: "degraded", phases, details, certExpiresAt, errorClass: "http_status", error: `HTTP ${res.statusCode} (a degraded status for this monitor)` };
+        return {
+          status: "degraded",
+          phases,
+          details,
+          certExpiresAt,
+          errorClass: "http_status",
+          error: `HTTP ${res.statusCode} (a degraded status for this monitor)`,
+        };
       }
       if (!statusAccepted(res.statusCode, spec.expect.status)) {
-        return { ...failure("http_status", `HTTP ${res.statusCode} (expected ${spec.expect.status.join(", ")})`, phases, details), certExpiresAt };
+        return {
+          ...failure("http_status", `HTTP ${res.statusCode} (expected ${spec.expect.status.join(", ")})`, phases, details),
+          certExpiresAt,
+        };
       }
       const text = decodeUtf8(read.bytes, read.truncated);
       const problem = checkExpectations(spec.expect, { text: text.text, truncated: read.truncated, validUtf8: text.valid }, res.headers);
       if (problem) return { ...failure("assertion", problem, phases, details), certExpiresAt };
 
       if (spec.cert_expiry_days !== undefined && certExpiresAt && certExpiresAt.getTime() - Date.now() < spec.cert_expiry_days * DAY_MS) {
-        return { status: "degraded", phases, details, certExpiresAt, errorClass: "tls", error: `certificate expires in ${certDaysLeft} days` };
+        return {
+          status: "degraded",
+          phases,
+          details,
+          certExpiresAt,
+          errorClass: "tls",
+          error: `certificate expires in ${certDaysLeft} days`,
+        };
       }
       if (spec.degraded_after !== undefined && phases.totalMs > spec.degraded_after) {
-        return { status: "degraded", phases, details, certExpiresAt, error: `slow: ${Math.round(phases.totalMs)} ms (limit ${spec.degraded_after} ms)` };
+        return {
+          status: "degraded",
+          phases,
+          details,
+          certExpiresAt,
+          error: `slow: ${Math.round(phases.totalMs)} ms (limit ${spec.degraded_after} ms)`,
+        };
       }
       return { status: "up", phases, details, certExpiresAt };
     }

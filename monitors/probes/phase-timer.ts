@@ -45,14 +45,21 @@ export class PhaseTimer {
       dnsMs: r(this.connStart, this.dnsEnd),
       connectMs: r(this.dnsEnd, this.connectEnd),
       tlsMs: r(this.connectEnd, this.tlsEnd),
-      firstByteMs: r(ready !== undefined && this.requestSentAt !== undefined ? Math.max(ready, this.requestSentAt) : ready ?? this.requestSentAt, this.headersAt),
+      firstByteMs: r(
+        ready !== undefined && this.requestSentAt !== undefined ? Math.max(ready, this.requestSentAt) : (ready ?? this.requestSentAt),
+        this.headersAt,
+      ),
       totalMs: performance.now() - this.startedAt,
     };
   }
 }
 
 /** An undici connector that reports every new socket (to a PhaseTimer's watch, usually). */
-export function timedConnector(onSocket: (socket: Socket, secure: boolean) => void, tls: { rejectUnauthorized: boolean; ca?: string | Buffer }, timeoutMs: number) {
+export function timedConnector(
+  onSocket: (socket: Socket, secure: boolean) => void,
+  tls: { rejectUnauthorized: boolean; ca?: string | Buffer },
+  timeoutMs: number,
+) {
   const connect = buildConnector({ rejectUnauthorized: tls.rejectUnauthorized, ca: tls.ca, timeout: timeoutMs });
   return (opts: buildConnector.Options, cb: buildConnector.Callback) => {
     const socket = connect(opts, cb) as unknown as Socket | undefined;

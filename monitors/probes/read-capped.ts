@@ -1,11 +1,19 @@
 import type { Readable } from "node:stream";
 
-/** Reads at most `cap` bytes of a body, then drops the connection: an endless or huge body costs only the cap. */
-export async function readCapped(body: Readable, cap: number): Promise<{ bytes: Buffer; truncated: boolean; size: number }> {
+/**
+ * Reads at most `cap` bytes of a body, then drops the connection: an endless or huge body costs only the cap.
+ * `progress.size` counts the bytes read so far, so a caller can say how much arrived before a body was cut short.
+ */
+export async function readCapped(
+  body: Readable,
+  cap: number,
+  progress: { size: number } = { size: 0 },
+): Promise<{ bytes: Buffer; truncated: boolean; size: number }> {
   const chunks: Buffer[] = [];
   let size = 0;
   let truncated = false;
   for await (const chunk of body as AsyncIterable<Buffer>) {
+    progress.size += chunk.length;
     const room = cap - size;
     if (chunk.length >= room) {
       if (room > 0) chunks.push(chunk.subarray(0, room));

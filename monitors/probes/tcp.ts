@@ -1,8 +1,9 @@
 import { connect, type Socket } from "node:net";
-import type { TcpMonitorSpec } from "../config/schema";
+import type { TcpMonitorSpec } from "./kinds/tcp";
 import { classifyError } from "./classify-error";
 import { PhaseTimer } from "./phase-timer";
-import { failure, type ProbeContext, type ProbeResult } from "./types";
+import { failure, type ProbeContext } from "./types";
+import type { ProbeResult } from "../core/probe-result";
 
 export async function probeTcp(spec: TcpMonitorSpec, ctx: ProbeContext): Promise<ProbeResult> {
   const timer = new PhaseTimer();

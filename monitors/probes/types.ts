@@ -1,38 +1,5 @@
-import type { Env } from "../config/secrets";
-import type { Observed } from "../state/hysteresis";
-
-/** Why a check failed; shared by every probe kind so pages and alerts can group failures. */
-export type ErrorClass =
-  | "dns"
-  | "connect"
-  | "tls"
-  | "timeout"
-  | "http_status"
-  | "protocol"
-  | "auth"
-  | "integrity"
-  | "assertion"
-  | "config"
-  | "internal";
-
-/** Milliseconds per phase of the request that produced the result. */
-export interface Phases {
-  dnsMs?: number;
-  connectMs?: number;
-  tlsMs?: number;
-  firstByteMs?: number;
-  totalMs: number;
-}
-
-export interface ProbeResult {
-  status: Observed;
-  phases: Phases;
-  errorClass?: ErrorClass;
-  error?: string;
-  /** Protocol facts worth keeping (HTTP status, answers, certificate…); small and JSON-safe. */
-  details: Record<string, unknown>;
-  certExpiresAt?: Date;
-}
+import type { Env } from "../core/env";
+import type { ErrorClass, Phases, ProbeResult } from "../core/probe-result";
 
 export interface ProbeContext {
   /** Aborts when the check's timeout passes or the agent shuts down. */

@@ -1,5 +1,6 @@
 import { agentAlive } from "./agent-liveness";
 import type { Db } from "../store/client";
+import { DAY_MS } from "../core/duration";
 
 /** What the maintainers' area reads. Unlike the public queries, hidden monitors are included. */
 
@@ -11,10 +12,6 @@ export async function adminOpenIncidents(db: Db) {
   });
   // Unacknowledged first: they are the ones still waking people up.
   return rows.sort((a, b) => Number(a.acknowledgedAt !== null) - Number(b.acknowledgedAt !== null));
-}
-
-export async function adminRecentlyResolved(db: Db, limit = 10) {
-  return db.incident.findMany({ where: { resolvedAt: { not: null } }, orderBy: { resolvedAt: "desc" }, take: limit, select: { id: true, title: true, impact: true, startedAt: true, resolvedAt: true, auto: true } });
 }
 
 export async function monitorsFailingNow(db: Db) {
@@ -38,14 +35,22 @@ export async function adminIncident(db: Db, id: number) {
 }
 
 export async function monitorChoices(db: Db) {
-  return db.monitor.findMany({ where: { archivedAt: null }, select: { slug: true, name: true, group: true, isPublic: true }, orderBy: { sortOrder: "asc" } });
+  return db.monitor.findMany({
+    where: { archivedAt: null },
+    select: { slug: true, name: true, group: true, isPublic: true },
+    orderBy: { sortOrder: "asc" },
+  });
 }
 
 export async function adminMaintenances(db: Db, now = new Date()) {
   const [series, windows] = await Promise.all([
-    db.maintenance.findMany({ where: { recurrence: { not: null } }, include: { monitors: { include: { monitor: { select: { name: true } } } } }, orderBy: { createdAt: "desc" } }),
     db.maintenance.findMany({
-      where: { recurrence: null, endsAt: { gt: new Date(now.getTime() - 7 * 86_400_000) } },
+      where: { recurrence: { not: null } },
+      include: { monitors: { include: { monitor: { select: { name: true } } } } },
+      orderBy: { createdAt: "desc" },
+    }),
+    db.maintenance.findMany({
+      where: { recurrence: null, endsAt: { gt: new Date(now.getTime() - 7 * DAY_MS) } },
       include: { monitors: { include: { monitor: { select: { name: true } } } } },
       orderBy: { startsAt: "asc" },
       take: 200,
@@ -67,7 +72,16 @@ export async function adminChannels(db: Db) {
         destination = "(invalid URL)";
       }
     } else if (Array.isArray(cfg.to)) destination = cfg.to.join(", ");
-    return { id: c.id, name: c.name, kind: c.kind, destination, events: c.events as string[], monitors: c.monitors as string[], onCall: c.onCall, enabled: c.enabled };
+    return {
+      id: c.id,
+      name: c.name,
+      kind: c.kind,
+      destination,
+      events: c.events as string[],
+      monitors: c.monitors as string[],
+      onCall: c.onCall,
+      enabled: c.enabled,
+    };
   });
 }
 
@@ -76,7 +90,17 @@ export async function outboxProblems(db: Db, limit = 50) {
     where: { OR: [{ status: "failed" }, { status: "pending", attempts: { gt: 0 } }] },
     orderBy: { id: "desc" },
     take: limit,
-    select: { id: true, eventKey: true, target: true, status: true, attempts: true, lastError: true, nextAttemptAt: true, createdAt: true, channel: { select: { name: true } } },
+    select: {
+      id: true,
+      eventKey: true,
+      target: true,
+      status: true,
+      attempts: true,
+      lastError: true,
+      nextAttemptAt: true,
+      createdAt: true,
+      channel: { select: { name: true } },
+    },
   });
 }
 
@@ -86,10 +110,49 @@ export async function outboxCounts(db: Db) {
 }
 
 export async function adminUsers(db: Db) {
-  return db.user.findMany({ select: { id: true, email: true, role: true, disabledAt: true, lockedUntil: true, createdAt: true }, orderBy: { id: "asc" } });
+  return db.user.findMany({
+    select: {
+      id: true,
+      email: true,
+      role: true,
+      disabledAt: true,
+      lockedUntil: true,
+      createdAt: true,
+      githubId: true,
+      githubLogin: true,
+      githubByMembership: true,
+    },
+    orderBy: { id: "asc" },
+  });
 }
 
 export async function agentsSeen(db: Db, now = Date.now()) {
   const rows = await db.agent.findMany({ orderBy: { lastSeenAt: "desc" }, take: 100 });
   return rows.map((a) => ({ ...a, alive: agentAlive(a.lastSeenAt, now) }));
+}
+
+/** Management API tokens, without their hashes. */
+export async function adminApiTokens(db: Db) {
+  return db.apiToken.findMany({
+    select: {
+      id: true,
+      name: true,
+      scopes: true,
+      expiresAt: true,
+      revokedAt: true,
+      lastUsedAt: true,
+      createdAt: true,
+      createdBy: { select: { email: true } },
+    },
+    orderBy: { id: "desc" },
+  });
+}
+
+/** Monitors whose channel notifications are held now (monitor.silence). */
+export async function activeSilences(db: Db, now = new Date()) {
+  return db.monitorSilence.findMany({
+    where: { until: { gt: now } },
+    include: { monitor: { select: { slug: true, name: true } } },
+    orderBy: { until: "asc" },
+  });
 }

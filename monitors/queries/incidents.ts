@@ -60,7 +60,11 @@ export async function openIncidentImpacts(db: Db): Promise<string[]> {
 }
 
 export async function unresolvedIncidents(db: Db): Promise<PublicIncident[]> {
-  const rows = await db.incident.findMany({ where: { resolvedAt: null, ...PUBLIC_INCIDENT }, include: INCLUDE, orderBy: { startedAt: "desc" } });
+  const rows = await db.incident.findMany({
+    where: { resolvedAt: null, ...PUBLIC_INCIDENT },
+    include: INCLUDE,
+    orderBy: { startedAt: "desc" },
+  });
   return rows.map(toPublic);
 }
 
@@ -70,7 +74,11 @@ export async function recentIncidents(db: Db, limit = 50): Promise<PublicInciden
 }
 
 export async function incidentsBetween(db: Db, from: Date, to: Date): Promise<PublicIncident[]> {
-  const rows = await db.incident.findMany({ where: { startedAt: { gte: from, lt: to }, ...PUBLIC_INCIDENT }, include: INCLUDE, orderBy: { startedAt: "desc" } });
+  const rows = await db.incident.findMany({
+    where: { startedAt: { gte: from, lt: to }, ...PUBLIC_INCIDENT },
+    include: INCLUDE,
+    orderBy: { startedAt: "desc" },
+  });
   return rows.map(toPublic);
 }
 
@@ -82,6 +90,90 @@ export async function publicIncident(db: Db, id: number): Promise<PublicIncident
 
 /** Incidents that touched one monitor, newest first. */
 export async function incidentsForMonitor(db: Db, monitorId: number, limit = 10): Promise<PublicIncident[]> {
-  const rows = await db.incident.findMany({ where: { monitors: { some: { monitorId } } }, include: INCLUDE, orderBy: { startedAt: "desc" }, take: limit });
+  const rows = await db.incident.findMany({
+    where: { monitors: { some: { monitorId } } },
+    include: INCLUDE,
+    orderBy: { startedAt: "desc" },
+    take: limit,
+  });
   return rows.map(toPublic);
+}
+
+/** A component whose status changed between an update and the one before it (Statuspage's affected_components). */
+export interface AffectedComponent {
+  code: string;
+  name: string;
+  old_status: string;
+  new_status: string;
+}
+
+/** What each update of these incidents changed and whether its notification went out. */
+export interface UpdateFacts {
+  affected: Map<number, AffectedComponent[]>;
+  /** Update ids whose event was delivered to at least one channel or subscriber. */
+  delivered: Set<number>;
+}
+
+const STATE_AS_COMPONENT: Record<string, string> = { up: "operational", degraded: "degraded_performance", down: "major_outage" };
+
+/**
+ * The event an update was announced by: the first update opens the incident, a resolving update
+ * resolves it, every other one is its own incident.updated (monitors/notify/event-builders.ts).
+ */
+function updateEventKey(incidentId: number, updates: PublicIncidentUpdate[], u: PublicIncidentUpdate): string {
+  const first = updates.reduce((a, b) =>
+    b.createdAt < a.createdAt || (b.createdAt.getTime() === a.createdAt.getTime() && b.id < a.id) ? b : a,
+  );
+  if (u.id === first.id) return `incident.opened:${incidentId}`;
+  if (u.status === "resolved") return `incident.resolved:${incidentId}`;
+  return `incident.updated:${u.id}`;
+}
+
+/**
+ * For each update: the public monitors whose confirmed state changed since the update before it
+ * (from the stored state changes, so it says what was observed, not what was typed), and whether
+ * the update's notification was actually delivered.
+ */
+export async function incidentUpdateFacts(db: Db, incidents: PublicIncident[]): Promise<UpdateFacts> {
+  const affected = new Map<number, AffectedComponent[]>();
+  const delivered = new Set<number>();
+  if (!incidents.length) return { affected, delivered };
+  const slugs = [...new Set(incidents.flatMap((i) => i.monitors.map((m) => m.slug)))];
+  const earliest = new Date(Math.min(...incidents.map((i) => i.startedAt.getTime())));
+  const keys = new Map<string, number>();
+  for (const i of incidents) for (const u of i.updates) keys.set(updateEventKey(i.id, i.updates, u), u.id);
+  const [changes, sent] = await Promise.all([
+    slugs.length
+      ? db.stateChange.findMany({
+          where: { monitor: { slug: { in: slugs }, isPublic: true }, confirmedAt: { gte: earliest } },
+          select: { fromStatus: true, toStatus: true, confirmedAt: true, monitor: { select: { slug: true, name: true } } },
+          orderBy: { confirmedAt: "asc" },
+        })
+      : Promise.resolve([]),
+    db.outbox.findMany({
+      where: { eventKey: { in: [...keys.keys()] }, status: "delivered" },
+      select: { eventKey: true },
+      distinct: ["eventKey"],
+    }),
+  ]);
+  for (const r of sent) delivered.add(keys.get(r.eventKey)!);
+  for (const i of incidents) {
+    const members = new Set(i.monitors.map((m) => m.slug));
+    const ordered = [...i.updates].sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id - b.id);
+    let after = i.startedAt.getTime() - 1;
+    for (const u of ordered) {
+      const until = u.createdAt.getTime();
+      const list: AffectedComponent[] = [];
+      for (const c of changes) {
+        const at = c.confirmedAt.getTime();
+        if (at <= after || at > until || !members.has(c.monitor.slug)) continue;
+        const from = STATE_AS_COMPONENT[c.fromStatus];
+        const to = STATE_AS_COMPONENT[c.toStatus];
+        if (from && to) list.push({ code: c.monitor.slug, name: c.monitor.name, old_status: from, new_status: to });
+      }
+      affected.set(u.id, list);
+      after = until;
+    }
+  }
+  return { affected, delivered };
 }

@@ -1,5 +1,5 @@
 import type { Db } from "../store/client";
-import { HISTOGRAM_BOUNDS_MS, histogramQuantile } from "../store/histogram";
+import { HISTOGRAM_BOUNDS_MS, histogramQuantile } from "../core/histogram";
 import { UPTIME_WINDOWS, windowSegments, type UptimeWindow } from "./uptime";
 
 export interface LatencyStats {
@@ -18,7 +18,11 @@ export async function latencyStats(db: Db, monitorId: number, window: UptimeWind
   const parts = await Promise.all(
     segments.map((seg) =>
       db.rollup.aggregate({
-        where: { monitorId, resolution: seg.resolution, bucket: { gte: new Date(seg.from), ...(Number.isFinite(seg.to) ? { lt: new Date(seg.to) } : {}) } },
+        where: {
+          monitorId,
+          resolution: seg.resolution,
+          bucket: { gte: new Date(seg.from), ...(Number.isFinite(seg.to) ? { lt: new Date(seg.to) } : {}) },
+        },
         _sum: { latencyCount: true, latencySum: true, ...HIST_SUM },
         _max: { latencyMax: true },
       }),

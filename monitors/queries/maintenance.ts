@@ -1,5 +1,6 @@
 import type { Prisma } from "@prisma/client";
 import type { Db } from "../store/client";
+import { DAY_MS } from "../core/duration";
 
 export type MaintenanceStatus = "scheduled" | "in_progress" | "completed";
 
@@ -8,7 +9,11 @@ export interface PublicMaintenance {
   title: string;
   body: string;
   startsAt: Date;
+  /** When the window ended or ends: the planned end, or the moment it was ended early or cancelled. */
   endsAt: Date;
+  /** The planned end, kept when the window was cancelled before it began. */
+  plannedEndsAt: Date;
+  cancelledAt: Date | null;
   status: MaintenanceStatus;
   createdAt: Date;
   updatedAt: Date;
@@ -43,6 +48,8 @@ async function query(db: Db, where: Prisma.MaintenanceWhereInput, now: number, t
     body: r.body,
     startsAt: r.startsAt,
     endsAt: r.cancelledAt && r.cancelledAt < r.endsAt ? r.cancelledAt : r.endsAt,
+    plannedEndsAt: r.endsAt,
+    cancelledAt: r.cancelledAt,
     status: statusAt(r.startsAt, r.endsAt, r.cancelledAt, now),
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
@@ -53,7 +60,10 @@ async function query(db: Db, where: Prisma.MaintenanceWhereInput, now: number, t
 /** Ids of the monitors inside a running, uncancelled maintenance window now (of `monitorIds`, when given). */
 export async function monitorsUnderMaintenance(db: Db, now = Date.now(), monitorIds?: number[]): Promise<Set<number>> {
   const rows = await db.maintenanceMonitor.findMany({
-    where: { ...(monitorIds ? { monitorId: { in: monitorIds } } : {}), maintenance: { recurrence: null, cancelledAt: null, startsAt: { lte: new Date(now) }, endsAt: { gt: new Date(now) } } },
+    where: {
+      ...(monitorIds ? { monitorId: { in: monitorIds } } : {}),
+      maintenance: { recurrence: null, cancelledAt: null, startsAt: { lte: new Date(now) }, endsAt: { gt: new Date(now) } },
+    },
     select: { monitorId: true },
   });
   return new Set(rows.map((r) => r.monitorId));
@@ -68,7 +78,7 @@ export function upcomingMaintenances(db: Db, now = Date.now()): Promise<PublicMa
 }
 
 export function recentMaintenances(db: Db, now = Date.now(), limit = 50): Promise<PublicMaintenance[]> {
-  return query(db, { startsAt: { gt: new Date(now - 90 * 86_400_000) } }, now, limit);
+  return query(db, { startsAt: { gt: new Date(now - 90 * DAY_MS) } }, now, limit);
 }
 
 export function maintenancesBetween(db: Db, from: Date, to: Date, now = Date.now()): Promise<PublicMaintenance[]> {

@@ -8,7 +8,21 @@ export async function findPublicMonitor(db: Db, slug: string) {
   if (!/^[a-z0-9-]{1,64}$/.test(slug)) return null;
   return db.monitor.findFirst({
     where: { slug, isPublic: true, archivedAt: null },
-    select: { id: true, slug: true, name: true, group: true, kind: true, description: true, disabledReason: true, sloPercent: true, intervalSec: true, showTarget: true, config: true, state: true },
+    select: {
+      id: true,
+      slug: true,
+      name: true,
+      group: true,
+      kind: true,
+      description: true,
+      disabledReason: true,
+      sloPercent: true,
+      intervalSec: true,
+      timeoutMs: true,
+      showTarget: true,
+      config: true,
+      state: true,
+    },
   });
 }
 

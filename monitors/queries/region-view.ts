@@ -1,5 +1,6 @@
 import type { Db } from "../store/client";
-import { medianAnsweredLatency } from "../regions/quorum";
+import { medianAnsweredLatency } from "../evaluate/quorum";
+import { HOUR_MS } from "../core/duration";
 
 export interface RegionView {
   region: string;
@@ -13,7 +14,7 @@ export interface RegionView {
   failed: number;
 }
 
-const WINDOW_MS = 3_600_000;
+const WINDOW_MS = HOUR_MS;
 /** Enough for an hour of a 60 s monitor in a dozen regions; the page shows a summary, not every check. */
 const MAX_ROWS = 1_000;
 

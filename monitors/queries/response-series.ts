@@ -1,12 +1,13 @@
 import type { Db } from "../store/client";
-import { bucketStart, type Resolution } from "../store/buckets";
-import { HISTOGRAM_BOUNDS_MS, histogramQuantile } from "../store/histogram";
+import { bucketStart, type Resolution } from "../core/buckets";
+import { HISTOGRAM_BOUNDS_MS, histogramQuantile } from "../core/histogram";
+import { DAY_MS } from "../core/duration";
 
 export type ChartRange = "24h" | "7d" | "30d";
 export const CHART_RANGES: Record<ChartRange, { resolution: Resolution; ms: number }> = {
-  "24h": { resolution: "hour", ms: 86_400_000 },
-  "7d": { resolution: "hour", ms: 7 * 86_400_000 },
-  "30d": { resolution: "day", ms: 30 * 86_400_000 },
+  "24h": { resolution: "hour", ms: DAY_MS },
+  "7d": { resolution: "hour", ms: 7 * DAY_MS },
+  "30d": { resolution: "day", ms: 30 * DAY_MS },
 };
 
 export interface LatencyPoint {
@@ -56,7 +57,7 @@ export async function latencySeries(db: Db, monitorId: number, now = Date.now())
 /** Average phases per hour over the last day, from raw results of checks that answered. */
 export async function phaseSeries(db: Db, monitorId: number, now = Date.now()): Promise<PhasePoint[]> {
   const rows = await db.checkResult.findMany({
-    where: { monitorId, slot: { gte: new Date(now - 86_400_000) }, status: { not: "down" } },
+    where: { monitorId, slot: { gte: new Date(now - DAY_MS) }, status: { not: "down" } },
     select: { slot: true, dnsMs: true, connectMs: true, tlsMs: true, firstByteMs: true, totalMs: true },
   });
   const hours = new Map<number, { n: number; dns: number; connect: number; tls: number; firstByte: number; total: number }>();
@@ -76,6 +77,10 @@ export async function phaseSeries(db: Db, monitorId: number, now = Date.now()): 
     .map(([t, e]) => {
       const avg = (v: number) => Math.round((v / e.n) * 10) / 10;
       const parts = { dns: avg(e.dns), connect: avg(e.connect), tls: avg(e.tls), firstByte: avg(e.firstByte) };
-      return { t, ...parts, transfer: Math.max(0, Math.round((avg(e.total) - parts.dns - parts.connect - parts.tls - parts.firstByte) * 10) / 10) };
+      return {
+        t,
+        ...parts,
+        transfer: Math.max(0, Math.round((avg(e.total) - parts.dns - parts.connect - parts.tls - parts.firstByte) * 10) / 10),
+      };
     });
 }

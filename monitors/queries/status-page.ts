@@ -1,5 +1,6 @@
 import type { Db } from "../store/client";
-import { uptimeForAll, type UptimeWindow } from "./uptime";
+import { uptimeForAll } from "./uptime";
+import { PAGE_WINDOWS, type PageWindow } from "./page-windows";
 import { dailyBars, type DailyBar } from "./daily-bars";
 import { groupSloStatus, sloStatus, type SloStatus } from "./slo";
 import { openIncidentImpacts, unresolvedIncidents, type PublicIncident } from "./incidents";
@@ -21,8 +22,7 @@ export interface StatusRow {
   disabledReason: string | null;
 }
 
-export const PAGE_WINDOWS = ["24h", "7d", "30d", "90d"] as const satisfies readonly UptimeWindow[];
-export type PageWindow = (typeof PAGE_WINDOWS)[number];
+export { PAGE_WINDOWS, type PageWindow };
 
 export interface StatusPage {
   overall: OverallStatus;
@@ -72,7 +72,20 @@ export async function loadPublicComponents(db: Db, now: number): Promise<PublicC
     db.monitor.findMany({
       where: { archivedAt: null, isPublic: true },
       orderBy: { sortOrder: "asc" },
-      select: { id: true, slug: true, name: true, group: true, description: true, disabledReason: true, intervalSec: true, sloPercent: true, createdAt: true, updatedAt: true, state: true },
+      select: {
+        id: true,
+        slug: true,
+        name: true,
+        group: true,
+        description: true,
+        disabledReason: true,
+        intervalSec: true,
+        timeoutMs: true,
+        sloPercent: true,
+        createdAt: true,
+        updatedAt: true,
+        state: true,
+      },
     }),
     groupOrder(db),
     openIncidentImpacts(db),
@@ -87,14 +100,21 @@ export async function loadPublicComponents(db: Db, now: number): Promise<PublicC
     disabledReason: m.disabledReason,
     intervalSec: m.intervalSec,
     sloPercent: m.sloPercent,
-    status: m.disabledReason ? ("unknown" as const) : componentStatus(m.state?.status, inMaintenance.has(m.id)),
+    status: componentStatus(m, inMaintenance.has(m.id), now),
     since: m.state?.since ?? null,
     lastSlot: m.state?.lastSlot ?? null,
     lastLatencyMs: m.state?.lastLatencyMs ?? null,
     createdAt: m.createdAt,
     updatedAt: m.state && m.state.updatedAt > m.updatedAt ? m.state.updatedAt : m.updatedAt,
   }));
-  return { monitors: rows, groupOrder: groupOrderList, overall: overallStatus(rows.map((r) => r.status), openIncidents) };
+  return {
+    monitors: rows,
+    groupOrder: groupOrderList,
+    overall: overallStatus(
+      rows.map((r) => r.status),
+      openIncidents,
+    ),
+  };
 }
 
 export async function getOverallStatus(db: Db, now = Date.now()): Promise<OverallStatus> {
@@ -106,7 +126,11 @@ export async function getStatusPage(db: Db, now = Date.now()): Promise<StatusPag
   const components = await loadPublicComponents(db, now);
   const ids = components.monitors.map((m) => m.id);
   const objectives = await groupObjectives(db);
-  const objectiveGroups = Object.entries(objectives).map(([name, sloPercent]) => ({ name, sloPercent, monitorIds: components.monitors.filter((m) => m.group === name).map((m) => m.id) }));
+  const objectiveGroups = Object.entries(objectives).map(([name, sloPercent]) => ({
+    name,
+    sloPercent,
+    monitors: components.monitors.filter((m) => m.group === name),
+  }));
   const [uptime, bars, slo, groupSlo, incidents, activeMaintenance, upcomingMaintenance] = await Promise.all([
     uptimeForAll(db, { windows: [...PAGE_WINDOWS], monitorIds: ids, now }),
     dailyBars(db, components.monitors, now),

@@ -7,7 +7,10 @@
 export class TtlCache<T> {
   private readonly entries = new Map<string, { value: Promise<T>; expires: number }>();
 
-  constructor(private readonly ttlMs: number, private readonly maxEntries = 1000) {
+  constructor(
+    private readonly ttlMs: number,
+    private readonly maxEntries = 1000,
+  ) {
     everyCache().add(this as TtlCache<unknown>);
   }
 
@@ -31,7 +34,8 @@ export class TtlCache<T> {
 // once per route bundle, and a change must reach every copy.
 function everyCache(): Set<TtlCache<unknown>> {
   const g = globalThis as { statusTtlCaches?: Set<TtlCache<unknown>> };
-  return (g.statusTtlCaches ??= new Set());
+  g.statusTtlCaches ??= new Set();
+  return g.statusTtlCaches;
 }
 
 /** Drops every cached answer of this process (a change was committed here or on another web node). */

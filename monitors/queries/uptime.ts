@@ -1,9 +1,16 @@
 import { Prisma } from "@prisma/client";
 import type { Db } from "../store/client";
 import { querySql } from "../store/raw-sql";
-import { bucketStart, ceilToBucket, type Resolution } from "../store/buckets";
+import { bucketStart, ceilToBucket, type Resolution } from "../core/buckets";
+import { DAY_MS } from "../core/duration";
 
-export const UPTIME_WINDOWS = { "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000, "90d": 90 * 86_400_000, "1y": 365 * 86_400_000 } as const;
+export const UPTIME_WINDOWS = {
+  "24h": DAY_MS,
+  "7d": 7 * DAY_MS,
+  "30d": 30 * DAY_MS,
+  "90d": 90 * DAY_MS,
+  "1y": 365 * DAY_MS,
+} as const;
 export type UptimeWindow = keyof typeof UPTIME_WINDOWS;
 export const ALL_WINDOWS = Object.keys(UPTIME_WINDOWS) as UptimeWindow[];
 
@@ -76,7 +83,12 @@ function planPieces(starts: Record<string, number>, now: number): Piece[] {
   for (const segs of groups.values()) {
     const bounds = [...new Set(segs.map((s) => s.from))].sort((a, b) => a - b);
     bounds.forEach((from, i) => {
-      pieces.push({ resolution: segs[0].resolution, from, to: bounds[i + 1] ?? segs[0].to, keys: segs.filter((s) => s.from <= from).map((s) => s.key) });
+      pieces.push({
+        resolution: segs[0].resolution,
+        from,
+        to: bounds[i + 1] ?? segs[0].to,
+        keys: segs.filter((s) => s.from <= from).map((s) => s.key),
+      });
     });
   }
   return pieces;
@@ -87,7 +99,12 @@ function planPieces(starts: Record<string, number>, now: number): Piece[] {
  * whatever the number of monitors or ranges. Naming the monitors lets SQLite walk the
  * (monitor, resolution, bucket) key instead of the time index.
  */
-export async function countsSince<K extends string>(db: Db, monitorIds: number[], starts: Record<K, number>, now: number): Promise<Map<number, Record<K, SlotCounts>>> {
+export async function countsSince<K extends string>(
+  db: Db,
+  monitorIds: number[],
+  starts: Record<K, number>,
+  now: number,
+): Promise<Map<number, Record<K, SlotCounts>>> {
   const keys = Object.keys(starts) as K[];
   const pieces = planPieces(starts, now);
   const out = new Map<number, Record<K, SlotCounts>>();
@@ -99,7 +116,9 @@ export async function countsSince<K extends string>(db: Db, monitorIds: number[]
         FROM "Rollup" WHERE "monitorId" IN (SELECT "id" FROM ids) AND "resolution" = ${p.resolution} AND "bucket" >= ${new Date(p.from)}
         ${Number.isFinite(p.to) ? Prisma.sql`AND "bucket" < ${new Date(p.to)}` : Prisma.empty} GROUP BY "monitorId"`,
   );
-  const rows = await querySql<Array<{ monitorId: number; piece: number | bigint; up: unknown; degraded: unknown; down: unknown; maintenance: unknown }>>(
+  const rows = await querySql<
+    Array<{ monitorId: number; piece: number | bigint; up: unknown; degraded: unknown; down: unknown; maintenance: unknown }>
+  >(
     db,
     Prisma.sql`WITH ids AS (SELECT "id" FROM "Monitor" WHERE "id" IN (${Prisma.join(monitorIds)})) ${Prisma.join(selects, " UNION ALL ")}`,
   );

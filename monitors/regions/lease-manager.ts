@@ -1,3 +1,4 @@
+import { leaseAllowsCheck } from "./lease-validity";
 import { Prisma } from "@prisma/client";
 import type { Db } from "../store/client";
 import { executeSql, querySql } from "../store/raw-sql";
@@ -16,7 +17,9 @@ export function leaseTimingFromEnv(env: Record<string, string | undefined> = pro
   const renewEveryMs = Number(env.LEASE_RENEW_MS || Math.round(ttlMs / 3));
   // An agent checks until ttl - renew after its last renewal: a third leaves one slow renewal of slack.
   if (!(ttlMs >= 500) || !(renewEveryMs >= 100) || renewEveryMs * 3 > ttlMs) {
-    throw new Error(`LEASE_TTL_MS (${ttlMs}) must be at least 500, and LEASE_RENEW_MS (${renewEveryMs}) at least 100 and at most a third of it`);
+    throw new Error(
+      `LEASE_TTL_MS (${ttlMs}) must be at least 500, and LEASE_RENEW_MS (${renewEveryMs}) at least 100 and at most a third of it`,
+    );
   }
   return { ttlMs, renewEveryMs };
 }
@@ -55,9 +58,13 @@ export class LeaseManager {
     return [...this.validUntil.keys()];
   }
 
-  /** Whether a check of the monitor may start now: the lease is held and was renewed recently enough. */
+  /** Monitor id -> until when checks of it may start (a copy, to hand to the probe thread). */
+  get validity(): ReadonlyMap<number, number> {
+    return new Map(this.validUntil);
+  }
+
   mayCheck(monitorId: number, now = Date.now()): boolean {
-    return (this.validUntil.get(monitorId) ?? 0) > now;
+    return leaseAllowsCheck(this.validUntil, monitorId, now);
   }
 
   /** Makes one lease row per monitor this region probes, and removes rows of monitors it no longer does. */
@@ -65,7 +72,10 @@ export class LeaseManager {
     const region = this.region;
     if (monitorIds.length) {
       const values = monitorIds.map((id) => Prisma.sql`(${id}, ${region}, ${new Date(0)})`);
-      await executeSql(this.db, Prisma.sql`INSERT INTO "MonitorLease" ("monitorId", "region", "expiresAt") VALUES ${Prisma.join(values)} ON CONFLICT DO NOTHING`);
+      await executeSql(
+        this.db,
+        Prisma.sql`INSERT INTO "MonitorLease" ("monitorId", "region", "expiresAt") VALUES ${Prisma.join(values)} ON CONFLICT DO NOTHING`,
+      );
     }
     await executeSql(
       this.db,
@@ -101,7 +111,10 @@ export class LeaseManager {
       // Stop checking them before the rows are free: another agent may claim them as soon as the
       // statement commits, while validUntil would otherwise allow checks until this tick returns.
       for (const id of released) this.validUntil.delete(id);
-      await executeSql(db, Prisma.sql`UPDATE "MonitorLease" SET "agentId" = NULL, "expiresAt" = ${at} WHERE "region" = ${region} AND "agentId" = ${agentId} AND "monitorId" IN (${Prisma.join(released)})`);
+      await executeSql(
+        db,
+        Prisma.sql`UPDATE "MonitorLease" SET "agentId" = NULL, "expiresAt" = ${at} WHERE "region" = ${region} AND "agentId" = ${agentId} AND "monitorId" IN (${Prisma.join(released)})`,
+      );
       for (const id of released) held.delete(id);
     }
     const claimed: number[] = [];
@@ -128,6 +141,9 @@ export class LeaseManager {
   /** Gives every lease back at once (graceful stop), so the others need not wait for expiry. */
   async releaseAll(): Promise<void> {
     this.validUntil.clear();
-    await executeSql(this.db, Prisma.sql`UPDATE "MonitorLease" SET "agentId" = NULL, "expiresAt" = ${new Date()} WHERE "region" = ${this.region} AND "agentId" = ${this.agentId}`);
+    await executeSql(
+      this.db,
+      Prisma.sql`UPDATE "MonitorLease" SET "agentId" = NULL, "expiresAt" = ${new Date()} WHERE "region" = ${this.region} AND "agentId" = ${this.agentId}`,
+    );
   }
 }

@@ -1,10 +1,12 @@
 import { Prisma } from "@prisma/client";
 import type { Db } from "../store/client";
 import { executeSql, querySql } from "../store/raw-sql";
-import { batchStatements, planBatch, type CheckOutcome, type CommittedTransition, type LiveState } from "../store/batch-plan";
+import { planBatch, type CheckOutcome, type CommittedTransition, type LiveState } from "../evaluate/batch-plan";
+import { batchStatements } from "../store/batch-statements";
 import { liveStateFromRow } from "../store/live-states";
-import type { Observed } from "../state/hysteresis";
-import { decideQuorum, type RegionReport } from "./quorum";
+import type { Observed } from "../core/status";
+import type { ErrorClass } from "../core/probe-result";
+import { quorumResult, type RegionReport } from "../evaluate/quorum";
 
 /** The CheckResult region of a slot decided from several regions. */
 export const QUORUM_REGION = "quorum";
@@ -63,7 +65,10 @@ interface MonitorRow {
  */
 export async function decideSlots(db: Db, opts: QuorumDeciderOptions, now = Date.now()): Promise<DecidePass> {
   const graceMs = opts.graceMs ?? DEFAULT_DECIDE_GRACE_MS;
-  const live = await querySql<Array<{ region: string }>>(db, Prisma.sql`SELECT DISTINCT "region" FROM "Agent" WHERE "lastSeenAt" > ${new Date(now - opts.agentAliveMs)}`);
+  const live = await querySql<Array<{ region: string }>>(
+    db,
+    Prisma.sql`SELECT DISTINCT "region" FROM "Agent" WHERE "lastSeenAt" > ${new Date(now - opts.agentAliveMs)}`,
+  );
   const liveRegions = new Set(live.map((r) => r.region));
   return db.$transaction(
     async (tx) => {
@@ -104,7 +109,17 @@ export async function decideSlots(db: Db, opts: QuorumDeciderOptions, now = Date
       const outcomes: CheckOutcome[] = [];
       const settled: Array<{ monitorId: number; upTo: number }> = [];
       for (const m of monitors) {
-        const state = liveStateFromRow(m.status === null ? null : { status: m.status, since: m.since && new Date(m.since), lastSlot: m.lastSlot && new Date(m.lastSlot), pending: parseJson(m.pending) }, { down: m.confirmDown, up: m.confirmUp });
+        const state = liveStateFromRow(
+          m.status === null
+            ? null
+            : {
+                status: m.status,
+                since: m.since && new Date(m.since),
+                lastSlot: m.lastSlot && new Date(m.lastSlot),
+                pending: parseJson(m.pending),
+              },
+          { down: m.confirmDown, up: m.confirmUp },
+        );
         states.set(m.id, state);
         const listed = (parseJson(m.regions) as string[] | null) ?? [];
         const expected = (listed.length ? listed : [...liveRegions]).filter((r) => liveRegions.has(r));
@@ -131,7 +146,10 @@ export async function decideSlots(db: Db, opts: QuorumDeciderOptions, now = Date
       if (settled.length) {
         // One statement for the pass: each monitor's checks up to its last decided slot.
         // (Cast: a parameter inside CASE gets no type from the column it is compared with.)
-        const upTo = Prisma.join(settled.map((x) => Prisma.sql`WHEN ${x.monitorId} THEN ${new Date(x.upTo)}::timestamp(3)`), " ");
+        const upTo = Prisma.join(
+          settled.map((x) => Prisma.sql`WHEN ${x.monitorId} THEN ${new Date(x.upTo)}::timestamp(3)`),
+          " ",
+        );
         await executeSql(
           tx,
           Prisma.sql`UPDATE "RegionCheck" SET "decidedAt" = ${new Date(now)}
@@ -150,19 +168,18 @@ function parseJson(v: unknown): unknown {
 }
 
 function outcomeOf(m: MonitorRow, slot: number, rows: PendingRow[]): CheckOutcome {
-  const reports: RegionReport[] = rows.map((r) => ({ region: r.region, status: r.status as Observed, totalMs: r.totalMs, error: r.error, errorClass: r.errorClass }));
-  const v = decideQuorum(reports, m.quorum);
+  const reports: RegionReport[] = rows.map((r) => ({
+    region: r.region,
+    status: r.status as Observed,
+    totalMs: r.totalMs,
+    error: r.error,
+    errorClass: r.errorClass as ErrorClass | null,
+  }));
   return {
     monitorId: m.id,
     region: QUORUM_REGION,
     slot,
     latenessMs: Math.max(...rows.map((r) => r.latenessMs)),
-    result: {
-      status: v.status,
-      phases: { totalMs: v.totalMs ?? 0 },
-      ...(v.error ? { error: v.error } : {}),
-      ...(v.errorClass ? { errorClass: v.errorClass as CheckOutcome["result"]["errorClass"] } : {}),
-      details: { regions: Object.fromEntries(reports.map((r) => [r.region, r.status])), quorum: v.quorum },
-    },
+    result: quorumResult(reports, m.quorum),
   };
 }

@@ -11,17 +11,21 @@ export interface HousekeepingJob {
 export function startHousekeeping(jobs: HousekeepingJob[], log: (line: string) => void) {
   const tasks = jobs.map((job) => {
     let busy = false;
-    return cron.schedule(job.schedule, async () => {
-      if (busy) return;
-      busy = true;
-      try {
-        await job.run();
-      } catch (e) {
-        log(`housekeeping ${job.name} failed: ${(e as Error).message.split("\n")[0]}`);
-      } finally {
-        busy = false;
-      }
-    }, { name: job.name, noOverlap: true });
+    return cron.schedule(
+      job.schedule,
+      async () => {
+        if (busy) return;
+        busy = true;
+        try {
+          await job.run();
+        } catch (e) {
+          log(`housekeeping ${job.name} failed: ${(e as Error).message.split("\n")[0]}`);
+        } finally {
+          busy = false;
+        }
+      },
+      { name: job.name, noOverlap: true },
+    );
   });
   return {
     stop: async () => {

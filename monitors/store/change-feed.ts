@@ -1,6 +1,7 @@
 import pg from "pg";
 import { Prisma } from "@prisma/client";
-import { providerOf, type Db } from "./client";
+import type { Db } from "./client";
+import { dialectOf } from "./dialect";
 import { resolveDatabaseTarget } from "./database-url";
 import { executeSql } from "./raw-sql";
 
@@ -22,11 +23,17 @@ export const RECONNECTED = "(reconnected)";
 /**
  * Tells every listening web node that public state changed. Call it after the commit: NOTIFY
  * outside a transaction is delivered at once, and a node must not re-read before the write is
- * visible. On SQLite there is one web node, which invalidates itself, so this does nothing.
+ * visible. On SQLite there is one web node, which sees its own writes answered (scripts/web-server.mjs),
+ * so this does nothing. Never throws: the change is saved whatever happens here, and a node that
+ * misses the news shows it when its caches age out (ISR 4 s, micro-cache 1 s, JSON 3 s).
  */
-export async function announceChange(db: Db, topic: string): Promise<void> {
-  if (providerOf(db) !== "postgresql") return;
-  await executeSql(db, Prisma.sql`SELECT pg_notify(${CHANGE_CHANNEL}, ${topic.slice(0, 200)})`);
+export async function announceChange(db: Db, topic: string, log: (line: string) => void = console.error): Promise<void> {
+  if (!dialectOf(db).changeNotifications) return;
+  try {
+    await executeSql(db, Prisma.sql`SELECT pg_notify(${CHANGE_CHANNEL}, ${topic.slice(0, 200)})`);
+  } catch (e) {
+    log(`${topic}: telling the web nodes of the change failed: ${(e as Error).message ?? e}`);
+  }
 }
 
 /** The PostgreSQL URL to listen on, or null when the database is SQLite (nothing to listen to). */
@@ -82,7 +89,13 @@ export function listenForChanges(url: string, onChange: (topic: string) => void,
   async function connect(): Promise<void> {
     retryTimer = null;
     if (closed) return;
-    const c = new pg.Client({ connectionString: url, keepAlive: true, connectionTimeoutMillis: 10_000, query_timeout: 10_000, application_name: "status-web-change-feed" });
+    const c = new pg.Client({
+      connectionString: url,
+      keepAlive: true,
+      connectionTimeoutMillis: 10_000,
+      query_timeout: 10_000,
+      application_name: "status-web-change-feed",
+    });
     client = c;
     let failed = false;
     const fail = (err?: unknown) => {

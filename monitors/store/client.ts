@@ -1,4 +1,4 @@
-import { PrismaClient } from "@prisma/client";
+import { PrismaClient, type Prisma } from "@prisma/client";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { join } from "node:path";
@@ -6,7 +6,8 @@ import { pathToFileURL } from "node:url";
 import { ensureSqliteFolder, resolveDatabaseTarget, type DatabaseTarget } from "./database-url";
 
 export type Db = PrismaClient;
-export type Provider = DatabaseTarget["provider"];
+/** A client inside `db.$transaction(async (tx) => …)`. */
+export type Tx = Prisma.TransactionClient;
 
 /** Shared with prisma.config.ts so migrations and the app store timestamps alike. */
 export const SQLITE_TIMESTAMP_FORMAT = "unixepoch-ms" as const;
@@ -22,14 +23,6 @@ const DEFAULT_BUSY_TIMEOUT_MS = 100;
 const DEFAULT_POOL_SIZE = 8;
 
 /**
- * Which SQL dialect a client (or a transaction of it) speaks. Prisma keeps the schema's provider on
- * the client, and transaction clients forward to it.
- */
-export function providerOf(db: unknown): Provider {
-  return (db as { _activeProvider?: string })._activeProvider === "postgresql" ? "postgresql" : "sqlite";
-}
-
-/**
  * The PostgreSQL client, generated from the derived schema (scripts/prisma-schemas.mjs) into
  * prisma/postgresql/client: the same models, so it is used through the SQLite client's type. It is
  * loaded at run time from the project folder (every process runs there), not bundled by Next.js.
@@ -39,21 +32,31 @@ function loadPostgresClient(): Promise<typeof import("../../prisma/postgresql/cl
   return import(/* webpackIgnore: true */ /* turbopackIgnore: true */ pathToFileURL(file).href);
 }
 
-export async function openDatabase(url?: string, opts: { busyTimeoutMs?: number; poolSize?: number } = {}): Promise<{ db: Db; target: DatabaseTarget }> {
+export async function openDatabase(
+  url?: string,
+  opts: { busyTimeoutMs?: number; poolSize?: number } = {},
+): Promise<{ db: Db; target: DatabaseTarget }> {
   const target = resolveDatabaseTarget(url);
   if (target.provider === "postgresql") {
     // JIT off: the status page's uptime query (one statement of ~18 UNION ALL pieces) sits near
     // jit_above_cost and, when compiled, spends ~110 of its ~125 ms compiling (BENCHMARKS.md).
     // A connection string that sets its own options keeps them.
     const options = new URL(target.url).searchParams.has("options") ? undefined : "-c jit=off";
-    const adapter = new PrismaPg({ connectionString: target.url, options, max: opts.poolSize ?? Number(process.env.DATABASE_POOL_SIZE || DEFAULT_POOL_SIZE) });
+    const adapter = new PrismaPg({
+      connectionString: target.url,
+      options,
+      max: opts.poolSize ?? Number(process.env.DATABASE_POOL_SIZE || DEFAULT_POOL_SIZE),
+    });
     const { PrismaClient: PostgresPrismaClient } = await loadPostgresClient();
     const db = new PostgresPrismaClient({ adapter }) as unknown as Db;
     return { db, target };
   }
   ensureSqliteFolder(target);
   // Timestamps as integer milliseconds: 8 bytes instead of 24-character text, in rows and keys.
-  const adapter = new PrismaBetterSQLite3({ url: target.filePath, timeout: opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS }, { timestampFormat: SQLITE_TIMESTAMP_FORMAT });
+  const adapter = new PrismaBetterSQLite3(
+    { url: target.filePath, timeout: opts.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS },
+    { timestampFormat: SQLITE_TIMESTAMP_FORMAT },
+  );
   const db = new PrismaClient({ adapter });
   // WAL lets the web process read while the agent writes; NORMAL sync is safe under WAL.
   await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");

@@ -3,9 +3,7 @@ import { dirname, isAbsolute, resolve } from "node:path";
 
 export const DEFAULT_DATABASE_URL = "file:./data/status.db";
 
-export type DatabaseTarget =
-  | { provider: "sqlite"; url: string; filePath: string }
-  | { provider: "postgresql"; url: string };
+export type DatabaseTarget = { provider: "sqlite"; url: string; filePath: string } | { provider: "postgresql"; url: string };
 
 /** Reads DATABASE_URL (default: embedded SQLite under ./data) and says which driver it needs. */
 export function resolveDatabaseTarget(url = process.env.DATABASE_URL || DEFAULT_DATABASE_URL): DatabaseTarget {

@@ -1,6 +1,7 @@
 import type { Db } from "./client";
-import type { SyncedMonitor } from "../config/sync";
-import { INITIAL_STATE, type ConfirmCounts, type Confirmed, type PendingSlot } from "../state/hysteresis";
+import type { SyncedMonitor } from "./config-sync";
+import { INITIAL_STATE, type ConfirmCounts, type PendingSlot } from "../evaluate/hysteresis";
+import type { Confirmed } from "../core/status";
 import type { LiveState } from "./result-writer";
 
 type MonitorStateRow = { status: string; since: Date | null; lastSlot: Date | null; pending: unknown };
@@ -11,12 +12,20 @@ export function liveStateFromRow(row: MonitorStateRow | undefined | null, confir
   return {
     confirm,
     lastSlot: row.lastSlot ? row.lastSlot.getTime() : null,
-    hysteresis: { status: row.status as Confirmed, since: row.since ? row.since.getTime() : null, pending: (row.pending as PendingSlot[]) ?? [] },
+    hysteresis: {
+      status: row.status as Confirmed,
+      since: row.since ? row.since.getTime() : null,
+      pending: (row.pending as PendingSlot[]) ?? [],
+    },
   };
 }
 
 /** Rebuilds each monitor's hysteresis state from the database, so a restart makes no false transition. */
-export async function loadLiveStates(db: Db, monitors: SyncedMonitor[], previous?: Map<number, LiveState>): Promise<Map<number, LiveState>> {
+export async function loadLiveStates(
+  db: Db,
+  monitors: SyncedMonitor[],
+  previous?: Map<number, LiveState>,
+): Promise<Map<number, LiveState>> {
   const rows = await db.monitorState.findMany({ where: { monitorId: { in: monitors.map((m) => m.id) } } });
   const byId = new Map(rows.map((r) => [r.monitorId, r]));
   const states = previous ?? new Map<number, LiveState>();

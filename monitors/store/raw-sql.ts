@@ -1,17 +1,13 @@
-import { Prisma } from "@prisma/client";
-import { providerOf } from "./client";
+import type { Prisma } from "@prisma/client";
+import { dialectOf } from "./dialect";
 
 type RawCapable = Pick<Prisma.TransactionClient, "$executeRawUnsafe" | "$queryRawUnsafe">;
 
-/**
- * Raw statements built with Prisma.sql, run on either client. The PostgreSQL client has its own
- * runtime, which does not recognise the SQLite runtime's Sql objects as fragments, so the
- * statement is handed over as text in the dialect's placeholder style ($1 or ?) with its values.
- */
+/** Raw statements built with Prisma.sql, run on either client (see Dialect.statementText). */
 export function executeSql(db: RawCapable, q: Prisma.Sql) {
-  return db.$executeRawUnsafe(providerOf(db) === "postgresql" ? q.text : q.sql, ...q.values);
+  return db.$executeRawUnsafe(dialectOf(db).statementText(q), ...q.values);
 }
 
 export function querySql<T>(db: RawCapable, q: Prisma.Sql) {
-  return db.$queryRawUnsafe<T>(providerOf(db) === "postgresql" ? q.text : q.sql, ...q.values);
+  return db.$queryRawUnsafe<T>(dialectOf(db).statementText(q), ...q.values);
 }

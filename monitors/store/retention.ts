@@ -1,5 +1,6 @@
 import type { Env } from "../config/secrets";
 import type { Db } from "./client";
+import { HOUR_MS } from "../core/duration";
 
 export interface RetentionPolicy {
   rawDays: number;
@@ -27,7 +28,7 @@ export function retentionFromEnv(env: Env = process.env): RetentionPolicy {
 
 /** Deletes raw results (and region checks) and fine rollups past their retention. Coarser buckets already hold their counts. */
 export async function applyRetention(db: Db, policy: RetentionPolicy = DEFAULT_RETENTION, now = Date.now()) {
-  const H = 3_600_000;
+  const H = HOUR_MS;
   const D = 24 * H;
   // Per monitor, so each delete walks the (monitor, slot) key instead of scanning the table.
   const monitors = await db.monitor.findMany({ select: { id: true } });
@@ -43,6 +44,9 @@ export async function applyRetention(db: Db, policy: RetentionPolicy = DEFAULT_R
   const agents = await db.agent.deleteMany({ where: { lastSeenAt: { lt: new Date(now - 7 * D) } } });
   const minute = await db.rollup.deleteMany({ where: { resolution: "minute", bucket: { lt: new Date(now - policy.minuteHours * H) } } });
   const hour = await db.rollup.deleteMany({ where: { resolution: "hour", bucket: { lt: new Date(now - policy.hourDays * D) } } });
-  const day = policy.dayDays > 0 ? await db.rollup.deleteMany({ where: { resolution: "day", bucket: { lt: new Date(now - policy.dayDays * D) } } }) : { count: 0 };
+  const day =
+    policy.dayDays > 0
+      ? await db.rollup.deleteMany({ where: { resolution: "day", bucket: { lt: new Date(now - policy.dayDays * D) } } })
+      : { count: 0 };
   return { raw: rawCount, regionChecks: regionCount, agents: agents.count, minute: minute.count, hour: hour.count, day: day.count };
 }

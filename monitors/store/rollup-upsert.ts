@@ -1,7 +1,7 @@
-import { Prisma } from "@prisma/client";
+import type { Prisma } from "@prisma/client";
 import type { Db } from "./client";
-import { HISTOGRAM_COLUMNS } from "./histogram";
-import type { RollupDelta } from "./rollup-delta";
+import { HISTOGRAM_COLUMNS } from "../core/histogram";
+import type { RollupDelta } from "../evaluate/rollup-delta";
 import { multiRowStatements } from "./multi-row";
 
 const ROWS_PER_STATEMENT = 400;
@@ -20,7 +20,20 @@ const ON_CONFLICT =
   ].join(", ");
 
 function rowValues(d: RollupDelta): unknown[] {
-  return [d.monitorId, d.resolution, new Date(d.bucket), d.up, d.degraded, d.down, d.maintenance, d.latencyCount, d.latencySum, ...d.hist, d.latencyMin, d.latencyMax];
+  return [
+    d.monitorId,
+    d.resolution,
+    new Date(d.bucket),
+    d.up,
+    d.degraded,
+    d.down,
+    d.maintenance,
+    d.latencyCount,
+    d.latencySum,
+    ...d.hist,
+    d.latencyMin,
+    d.latencyMax,
+  ];
 }
 
 /** Statements that add the deltas to their buckets; run them inside the batch's transaction. */

@@ -1,7 +1,7 @@
 // The full load run: 200 connections for 60 s on the page, summary.json and a badge while the
 // agent probes 500 monitors.
 import { describe, expect, it } from "vitest";
-import { loadUnderProbing } from "../../bench/load-under-probing";
+import { loadUnderProbing } from "@/bench/load-under-probing";
 import { assertLoadOutcome } from "../helpers/load-outcome";
 
 describe("load while probing (full)", () => {

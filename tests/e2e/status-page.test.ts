@@ -3,11 +3,15 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { createTempDb, type TempDb } from "../helpers/temp-db";
 import { startWeb } from "../helpers/web-process";
 import { launchBrowser, seriousAxeViolations } from "../helpers/browser";
-import { seedHistory } from "../../bench/seed-history";
+import { missing } from "../helpers/external-parts";
+import { seedHistory } from "@/bench/seed-history";
+import { levelsFromGradient } from "@/monitors/presentation/bar-encoding";
+import { dailyBars } from "@/monitors/queries/daily-bars";
+import { describeDay } from "@/monitors/presentation/bar-description";
 
 const SHOTS = "tests/e2e/screenshots";
 
-describe("status page in headless Chromium (next build + the web server, 90 days of history)", () => {
+describe.skipIf(missing("chromium"))("status page in headless Chromium (next build + the web server, 90 days of history)", () => {
   let t: TempDb;
   let web: Awaited<ReturnType<typeof startWeb>>;
   let browser: Browser;
@@ -27,8 +31,16 @@ describe("status page in headless Chromium (next build + the web server, 90 days
         monitors: { create: [{ monitorId: target.id, impact: "major" }] },
         updates: {
           create: [
-            { status: "investigating", body: "Pulls of **some** images fail with `MANIFEST_UNKNOWN`.", createdAt: new Date(Date.now() - 38 * 60_000) },
-            { status: "identified", body: "The storage gateway lost its credentials. <script>alert(1)</script>", createdAt: new Date(Date.now() - 12 * 60_000) },
+            {
+              status: "investigating",
+              body: "Pulls of **some** images fail with `MANIFEST_UNKNOWN`.",
+              createdAt: new Date(Date.now() - 38 * 60_000),
+            },
+            {
+              status: "identified",
+              body: "The storage gateway lost its credentials. <script>alert(1)</script>",
+              createdAt: new Date(Date.now() - 12 * 60_000),
+            },
           ],
         },
       },
@@ -65,12 +77,14 @@ describe("status page in headless Chromium (next build + the web server, 90 days
     expect(await rows.count()).toBe(10);
     for (let i = 0; i < 10; i++) {
       const bars = rows.nth(i).locator(".bars");
-      expect((await bars.getAttribute("data-levels"))?.length).toBe(90);
+      // One element per row: the 90 days are its gradient's stops.
+      expect(levelsFromGradient((await bars.evaluate((el) => el.style.getPropertyValue("--g"))) ?? "", 90)).toHaveLength(90);
       expect(await bars.getAttribute("aria-valuemax")).toBe("90");
-      expect(await bars.locator("svg rect").count()).toBeGreaterThan(1);
+      expect(await bars.locator("*").count()).toBe(0);
+      expect(await bars.evaluate((el) => getComputedStyle(el).backgroundImage)).toMatch(/linear-gradient/);
     }
-    const levels = (await page.locator(".bars").evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.levels).join(""))) as string;
-    expect(levels.split("").filter((c) => c === "o").length).toBeGreaterThan(500);
+    const stops = await page.locator(".bars").evaluateAll((els) => els.map((e) => (e as HTMLElement).style.getPropertyValue("--g")));
+    expect(stops.flatMap((g) => levelsFromGradient(g, 90)).filter((l) => l === "ok").length).toBeGreaterThan(500);
     await expect(page.locator("[data-testid=active-incident] h3").textContent()).resolves.toBe("Manifest pulls failing");
     expect(await page.title()).toMatch(/^OpenRegistry status: /);
     await page.screenshot({ path: `${SHOTS}/home-light.png`, fullPage: true });
@@ -101,6 +115,40 @@ describe("status page in headless Chromium (next build + the web server, 90 days
     expect(valueText).toMatch(new RegExp(`^${yesterday}, `));
     await page.keyboard.press("Escape");
     expect(await tip.count()).toBe(0);
+    await page.close();
+  });
+
+  it("a row of bars is one tab stop; Home, End and the arrows move days; each day's words are the slider's aria-valuetext", async () => {
+    const page = await open("/", async (p) => (await p.locator(".bars").count()) === 10);
+    // The server's own description of every day of the first row, to compare the browser's with.
+    const first = await t.db.monitor.findUniqueOrThrow({ where: { slug: "monitor-001" } });
+    const serverDays = (await dailyBars(t.db, [first])).get(first.id)!.map((b) => describeDay(b));
+    const row = page.locator('.row[data-monitor="monitor-001"] .bars');
+    await row.focus();
+    const tip = page.locator("[data-testid=bar-tooltip]");
+    const valueText = () => row.getAttribute("aria-valuetext");
+    const tipText = async () => (await tip.locator("strong, div").allTextContents()).join(", ").toLowerCase();
+    await page.keyboard.press("Home");
+    expect(await row.getAttribute("aria-valuenow")).toBe("1");
+    expect(await valueText()).toBe(serverDays[0]);
+    // Every day, walked with the arrow key, reads as the server describes it, in the tooltip too.
+    for (let i = 1; i < 90; i++) {
+      await page.keyboard.press("ArrowRight");
+      expect(await valueText()).toBe(serverDays[i]);
+    }
+    expect((await tipText()).startsWith(serverDays[89].toLowerCase())).toBe(true);
+    await page.keyboard.press("Home");
+    await page.keyboard.press("End");
+    expect(await row.getAttribute("aria-valuenow")).toBe("90");
+    await page.keyboard.press("PageDown");
+    expect(await row.getAttribute("aria-valuenow")).toBe("83");
+    // Tab leaves the row at once: the next stop is the next monitor's link, not another day.
+    await page.keyboard.press("Tab");
+    expect(await page.evaluate(() => document.activeElement?.getAttribute("href"))).toBe("/monitors/monitor-006");
+    expect(await tip.count()).toBe(0);
+    // The bars are exposed as a slider with a name and the day's words.
+    const snapshot = await page.locator('.row[data-monitor="monitor-001"]').ariaSnapshot();
+    expect(snapshot).toMatch(/slider "[^"]+: daily uptime, last 90 days"/);
     await page.close();
   });
 

@@ -1,4 +1,4 @@
-import { SESSION_COOKIE } from "../../monitors/auth/sessions";
+import { SESSION_COOKIE } from "@/monitors/auth/sessions";
 
 export interface AdminPostResult {
   status: number;
@@ -25,7 +25,12 @@ export async function postAdmin(siteUrl: string, name: string, body: unknown, op
   if (opts.origin !== null) headers.origin = opts.origin ?? siteUrl;
   if (opts.session !== undefined) headers.cookie = `${SESSION_COOKIE}=${opts.session}`;
   Object.assign(headers, opts.headers);
-  const r = await fetch(`${siteUrl}/admin/api/${name}`, { method: "POST", headers, body: opts.raw ?? JSON.stringify(body), redirect: "manual" });
+  const r = await fetch(`${siteUrl}/admin/api/${name}`, {
+    method: "POST",
+    headers,
+    body: opts.raw ?? JSON.stringify(body),
+    redirect: "manual",
+  });
   const text = await r.text();
   let json: Record<string, unknown> | undefined;
   try {

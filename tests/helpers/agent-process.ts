@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { AGENT_BUNDLE, AGENT_NODE_FLAGS } from "@/scripts/build-agent.mjs";
 
 export interface AgentProcess {
   child: ChildProcess;
@@ -18,7 +19,13 @@ export function writeConfig(dir: string, monitors: Array<Record<string, unknown>
 }
 
 /** Spawns an agent command (Node arguments) against a database and config, and watches its output. */
-export function spawnAgent(nodeArgs: string[], databaseUrl: string, configFile: string, extraEnv: Record<string, string> = {}, pollMs = 50): AgentProcess {
+export function spawnAgent(
+  nodeArgs: string[],
+  databaseUrl: string,
+  configFile: string,
+  extraEnv: Record<string, string> = {},
+  pollMs = 50,
+): AgentProcess {
   const child = spawn(process.execPath, nodeArgs, {
     env: { ...process.env, DATABASE_URL: databaseUrl, MONITORS_CONFIG: configFile, CONFIG_WATCH: "0", ...extraEnv },
     stdio: ["ignore", "pipe", "pipe"],
@@ -42,7 +49,12 @@ export function spawnAgent(nodeArgs: string[], databaseUrl: string, configFile: 
   };
 }
 
-/** Runs the real agent entry point (monitors/agent.ts) as its own process. */
+/**
+ * Runs the agent as `npm start` does: the bundle of monitors/agent.ts and its store thread
+ * (tests/global-setup.ts builds it from the current sources), with the same Node flags. Under tsx
+ * each of its two threads would compile the TypeScript again, which on a busy two-core machine
+ * makes a start take seconds.
+ */
 export function startAgent(databaseUrl: string, configFile: string, extraEnv: Record<string, string> = {}): AgentProcess {
-  return spawnAgent(["--import", "tsx", "monitors/agent.ts"], databaseUrl, configFile, extraEnv);
+  return spawnAgent([...AGENT_NODE_FLAGS, AGENT_BUNDLE], databaseUrl, configFile, extraEnv);
 }

@@ -1,4 +1,4 @@
-import { parseConfig, type MonitorDefinition } from "../../monitors/config/load";
+import { parseConfig, type MonitorDefinition } from "@/monitors/config/load";
 import { stringify } from "yaml";
 
 /** Builds validated monitor definitions the way the agent does, from plain objects. */

@@ -31,7 +31,13 @@ function tracked(server: NetServer | HttpServer): { connections: () => number; o
     s.on("error", () => {});
     s.on("close", () => sockets.delete(s));
   });
-  return { connections: () => total, open: () => sockets.size, destroyAll: () => sockets.forEach((s) => s.destroy()) };
+  return {
+    connections: () => total,
+    open: () => sockets.size,
+    destroyAll: () => {
+      for (const s of sockets) s.destroy();
+    },
+  };
 }
 
 /**
@@ -39,7 +45,10 @@ function tracked(server: NetServer | HttpServer): { connections: () => number; o
  * arrive (pass `waitForRequest: false` to run it on accept). Timers it starts must be cleared on
  * the socket's "close", which close() triggers for every socket.
  */
-export async function startRawServer(onRequest: (socket: Socket) => void, opts: { waitForRequest?: boolean; maxConnections?: number } = {}): Promise<FaultServer> {
+export async function startRawServer(
+  onRequest: (socket: Socket) => void,
+  opts: { waitForRequest?: boolean; maxConnections?: number } = {},
+): Promise<FaultServer> {
   const server = createNetServer((socket) => {
     if (opts.waitForRequest === false) onRequest(socket);
     else socket.once("data", () => onRequest(socket));

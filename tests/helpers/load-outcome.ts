@@ -1,5 +1,5 @@
 import { expect } from "vitest";
-import type { LoadUnderProbingFigures } from "../../bench/load-under-probing";
+import type { LoadUnderProbingFigures } from "@/bench/load-under-probing";
 
 /**
  * What every load run must show: no error answer, every slot probed, every check up.
@@ -14,5 +14,6 @@ export function assertLoadOutcome(f: LoadUnderProbingFigures, maxMedianGapMs?: n
   expect(f.missedSlots, summary).toBe(0);
   expect(f.downChecks, summary).toBe(0);
   expect(f.checksInWindow, summary).toBeGreaterThan(0);
-  if (maxMedianGapMs !== undefined) expect(f.measurementErrorMs.median - f.referenceErrorMs.median, summary).toBeLessThanOrEqual(maxMedianGapMs);
+  if (maxMedianGapMs !== undefined)
+    expect(f.measurementErrorMs.median - f.referenceErrorMs.median, summary).toBeLessThanOrEqual(maxMedianGapMs);
 }

@@ -11,7 +11,7 @@ import { validCert } from "./certs";
 
 export type RegistryAuth = "none" | "htpasswd" | "token";
 
-export const USER = "canary";
+export const USER = "status-prober";
 export const PASSWORD = "s3cret-pass";
 const SERVICE = "test-registry";
 const ISSUER = "test-token-issuer";
@@ -20,6 +20,8 @@ export interface TestRegistry {
   url: string;
   process: ChildProcess;
   tokenServer?: { url: string; server: Server; issued: number; onIssue?: () => void };
+  /** Where the filesystem driver keeps blobs: tests remove one behind the registry's back. */
+  blobPath: (digest: string) => string;
   /** Authorization header that may push (used by the harness, never by the probe). */
   pushAuth: (repo: string) => Promise<Record<string, string>>;
   stop: () => Promise<void>;
@@ -37,7 +39,9 @@ async function startTokenServer(key: string, certPem: string) {
     const auth = req.headers.authorization;
     let user = "";
     if (auth) {
-      const [u, p] = Buffer.from(auth.replace(/^Basic /, ""), "base64").toString().split(":");
+      const [u, p] = Buffer.from(auth.replace(/^Basic /, ""), "base64")
+        .toString()
+        .split(":");
       if (u !== USER || p !== PASSWORD) {
         res.writeHead(401, { "content-type": "application/json" });
         return res.end(JSON.stringify({ errors: [{ code: "UNAUTHORIZED", message: "authentication required" }] }));
@@ -46,11 +50,20 @@ async function startTokenServer(key: string, certPem: string) {
     }
     const scope = url.searchParams.get("scope") ?? "";
     const [, name, actions] = scope.split(":");
-    // Anonymous callers may pull; the account may also push.
-    const granted = (actions ?? "").split(",").filter((a) => a === "pull" || (user && a === "push"));
+    // Anonymous callers may pull; the account may also push and delete.
+    const granted = (actions ?? "").split(",").filter((a) => a === "pull" || (user && (a === "push" || a === "delete")));
     const now = Math.floor(Date.now() / 1000);
     const header = { alg: "ES256", typ: "JWT", x5c: [der.toString("base64")] };
-    const claims = { iss: ISSUER, sub: user, aud: url.searchParams.get("service"), exp: now + 300, nbf: now - 10, iat: now, jti: randomUUID(), access: name ? [{ type: "repository", name, actions: granted }] : [] };
+    const claims = {
+      iss: ISSUER,
+      sub: user,
+      aud: url.searchParams.get("service"),
+      exp: now + 300,
+      nbf: now - 10,
+      iat: now,
+      jti: randomUUID(),
+      access: name ? [{ type: "repository", name, actions: granted }] : [],
+    };
     const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`;
     const signature = sign("sha256", Buffer.from(input), { key: privateKey, dsaEncoding: "ieee-p1363" });
     state.issued++;
@@ -73,7 +86,10 @@ async function startTokenServer(key: string, certPem: string) {
 }
 
 /** Starts Debian's docker-registry (distribution 2.8) on a loopback port with a config of its own. */
-export async function startRegistry(auth: RegistryAuth): Promise<TestRegistry> {
+export async function startRegistry(
+  auth: RegistryAuth,
+  opts: { blobDescriptorCache?: boolean; deletes?: boolean } = {},
+): Promise<TestRegistry> {
   const dir = mkdtempSync(join(tmpdir(), "registry-"));
   const port = await freePort();
   let authConfig = "";
@@ -89,7 +105,7 @@ export async function startRegistry(auth: RegistryAuth): Promise<TestRegistry> {
   }
   writeFileSync(
     join(dir, "config.yml"),
-    `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, "data")}\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:${port}\n${authConfig}`,
+    `version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: ${join(dir, "data")}\n  delete:\n    enabled: ${opts.deletes ?? true}\n${opts.blobDescriptorCache ? "  cache:\n    blobdescriptor: inmemory\n" : ""}http:\n  addr: 127.0.0.1:${port}\n${authConfig}`,
   );
   const child = spawn("docker-registry", ["serve", join(dir, "config.yml")], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
@@ -112,6 +128,10 @@ export async function startRegistry(auth: RegistryAuth): Promise<TestRegistry> {
     url,
     process: child,
     tokenServer,
+    blobPath: (digest) => {
+      const [algorithm, hex] = digest.split(":");
+      return join(dir, "data", "docker", "registry", "v2", "blobs", algorithm, hex.slice(0, 2), hex, "data");
+    },
     pushAuth: async (repo) => {
       if (auth === "none") return {};
       if (auth === "htpasswd") return basic;
@@ -132,13 +152,25 @@ export async function startRegistry(auth: RegistryAuth): Promise<TestRegistry> {
 
 export const sha256Digest = (b: Buffer) => `sha256:${createHash("sha256").update(b).digest("hex")}`;
 
-async function uploadBlob(registry: string, repo: string, bytes: Buffer, headers: Record<string, string>): Promise<string> {
-  const digest = sha256Digest(bytes);
+export const sha512Digest = (b: Buffer) => `sha512:${createHash("sha512").update(b).digest("hex")}`;
+
+async function uploadBlob(
+  registry: string,
+  repo: string,
+  bytes: Buffer,
+  headers: Record<string, string>,
+  algorithm: "sha256" | "sha512" = "sha256",
+): Promise<string> {
+  const digest = algorithm === "sha512" ? sha512Digest(bytes) : sha256Digest(bytes);
   const start = await fetch(`${registry}/v2/${repo}/blobs/uploads/`, { method: "POST", headers });
   if (start.status !== 202) throw new Error(`blob upload start: ${start.status} ${await start.text()}`);
   const location = new URL(start.headers.get("location")!, registry);
   location.searchParams.set("digest", digest);
-  const put = await fetch(location, { method: "PUT", headers: { ...headers, "content-type": "application/octet-stream" }, body: new Uint8Array(bytes) });
+  const put = await fetch(location, {
+    method: "PUT",
+    headers: { ...headers, "content-type": "application/octet-stream" },
+    body: new Uint8Array(bytes),
+  });
   if (put.status !== 201) throw new Error(`blob upload: ${put.status} ${await put.text()}`);
   return digest;
 }
@@ -152,12 +184,20 @@ export interface PushedImage {
 }
 
 /** Pushes a small OCI image (one layer, one config) through the registry's HTTP API. */
-export async function pushImage(reg: TestRegistry, repo: string, tag: string, arch = "amd64"): Promise<PushedImage> {
+export async function pushImage(
+  reg: TestRegistry,
+  repo: string,
+  tag: string,
+  arch = "amd64",
+  configAlgorithm: "sha256" | "sha512" = "sha256",
+): Promise<PushedImage> {
   const headers = await reg.pushAuth(repo);
   const layer = Buffer.from(`layer for ${repo}:${tag} ${arch} ${"x".repeat(2000)}`);
-  const config = Buffer.from(JSON.stringify({ architecture: arch, os: "linux", rootfs: { type: "layers", diff_ids: [sha256Digest(layer)] } }));
+  const config = Buffer.from(
+    JSON.stringify({ architecture: arch, os: "linux", rootfs: { type: "layers", diff_ids: [sha256Digest(layer)] } }),
+  );
   const layerDigest = await uploadBlob(reg.url, repo, layer, headers);
-  const configDigest = await uploadBlob(reg.url, repo, config, headers);
+  const configDigest = await uploadBlob(reg.url, repo, config, headers, configAlgorithm);
   const manifest = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
@@ -166,20 +206,52 @@ export async function pushImage(reg: TestRegistry, repo: string, tag: string, ar
       layers: [{ mediaType: "application/vnd.oci.image.layer.v1.tar", digest: layerDigest, size: layer.length }],
     }),
   );
-  const put = await fetch(`${reg.url}/v2/${repo}/manifests/${tag}`, { method: "PUT", headers: { ...headers, "content-type": "application/vnd.oci.image.manifest.v1+json" }, body: new Uint8Array(manifest) });
+  const put = await fetch(`${reg.url}/v2/${repo}/manifests/${tag}`, {
+    method: "PUT",
+    headers: { ...headers, "content-type": "application/vnd.oci.image.manifest.v1+json" },
+    body: new Uint8Array(manifest),
+  });
   if (put.status !== 201) throw new Error(`manifest put: ${put.status} ${await put.text()}`);
   return { manifestDigest: sha256Digest(manifest), configDigest, layerDigest, config, layer };
 }
 
 /** Pushes an OCI index over two platform images. */
-export async function pushIndex(reg: TestRegistry, repo: string, tag: string): Promise<{ indexDigest: string; amd64: PushedImage; arm64: PushedImage }> {
+export async function pushIndex(
+  reg: TestRegistry,
+  repo: string,
+  tag: string,
+  listType = "application/vnd.oci.image.index.v1+json",
+): Promise<{ indexDigest: string; amd64: PushedImage; arm64: PushedImage }> {
   const amd64 = await pushImage(reg, repo, `${tag}-amd64`, "amd64");
   const arm64 = await pushImage(reg, repo, `${tag}-arm64`, "arm64");
   const headers = await reg.pushAuth(repo);
-  const entry = (img: PushedImage, architecture: string, size: number) => ({ mediaType: "application/vnd.oci.image.manifest.v1+json", digest: img.manifestDigest, size, platform: { os: "linux", architecture } });
-  const sizeOf = async (d: string) => Number((await fetch(`${reg.url}/v2/${repo}/manifests/${d}`, { method: "HEAD", headers: { ...headers, accept: "application/vnd.oci.image.manifest.v1+json" } })).headers.get("content-length"));
-  const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests: [entry(amd64, "amd64", await sizeOf(amd64.manifestDigest)), entry(arm64, "arm64", await sizeOf(arm64.manifestDigest))] }));
-  const put = await fetch(`${reg.url}/v2/${repo}/manifests/${tag}`, { method: "PUT", headers: { ...headers, "content-type": "application/vnd.oci.image.index.v1+json" }, body: new Uint8Array(index) });
+  const entry = (img: PushedImage, architecture: string, size: number) => ({
+    mediaType: "application/vnd.oci.image.manifest.v1+json",
+    digest: img.manifestDigest,
+    size,
+    platform: { os: "linux", architecture },
+  });
+  const sizeOf = async (d: string) =>
+    Number(
+      (
+        await fetch(`${reg.url}/v2/${repo}/manifests/${d}`, {
+          method: "HEAD",
+          headers: { ...headers, accept: "application/vnd.oci.image.manifest.v1+json" },
+        })
+      ).headers.get("content-length"),
+    );
+  const index = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: listType,
+      manifests: [entry(amd64, "amd64", await sizeOf(amd64.manifestDigest)), entry(arm64, "arm64", await sizeOf(arm64.manifestDigest))],
+    }),
+  );
+  const put = await fetch(`${reg.url}/v2/${repo}/manifests/${tag}`, {
+    method: "PUT",
+    headers: { ...headers, "content-type": listType },
+    body: new Uint8Array(index),
+  });
   if (put.status !== 201) throw new Error(`index put: ${put.status} ${await put.text()}`);
   return { indexDigest: sha256Digest(index), amd64, arm64 };
 }

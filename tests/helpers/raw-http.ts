@@ -17,12 +17,15 @@ const agent = new Agent({ keepAlive: true, maxSockets: 4 });
 export function rawGet(baseUrl: string, target: string, headers: Record<string, string> = {}, timeoutMs = 15_000): Promise<RawAnswer> {
   const base = new URL(baseUrl);
   return new Promise((resolve, reject) => {
-    const req = request({ host: base.hostname, port: base.port, path: target, method: "GET", headers, agent, timeout: timeoutMs, maxHeaderSize: 1024 * 1024 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", reject);
-    });
+    const req = request(
+      { host: base.hostname, port: base.port, path: target, method: "GET", headers, agent, timeout: timeoutMs, maxHeaderSize: 1024 * 1024 },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+        res.on("error", reject);
+      },
+    );
     req.on("timeout", () => req.destroy(new Error(`GET ${target.slice(0, 200)} timed out after ${timeoutMs} ms`)));
     req.on("error", reject);
     req.end();
@@ -44,7 +47,8 @@ export function looseEncode(s: string, opts: { keepPercent?: boolean; keepSlash?
   let out = "";
   for (const ch of wellFormed(s)) {
     const code = ch.codePointAt(0)!;
-    const keep = code >= 0x21 && code <= 0x7e && ch !== "?" && ch !== "#" && (ch !== "%" || opts.keepPercent) && (ch !== "/" || opts.keepSlash);
+    const keep =
+      code >= 0x21 && code <= 0x7e && ch !== "?" && ch !== "#" && (ch !== "%" || opts.keepPercent) && (ch !== "/" || opts.keepSlash);
     out += keep ? ch : encodeURIComponent(ch);
   }
   return out;

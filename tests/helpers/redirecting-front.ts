@@ -26,8 +26,8 @@ export async function startRedirectingFront(registryUrl: string, blobs: Map<stri
   const storageUrl = `http://127.0.0.1:${(storage.address() as AddressInfo).port}`;
   const target = new URL(registryUrl);
   const front = createServer((req, res) => {
-    const m = /^\/v2\/(.+)\/blobs\/(sha256:[a-f0-9]{64})$/.exec(new URL(req.url!, "http://x").pathname);
-    if (req.method === "GET" && m) {
+    const m = /^\/v2\/(.+)\/blobs\/(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/.exec(new URL(req.url!, "http://x").pathname);
+    if ((req.method === "GET" || req.method === "HEAD") && m) {
       res.writeHead(307, { location: `${storageUrl}/presigned/${m[2]}?X-Amz-Signature=test` });
       return res.end();
     }

@@ -1,7 +1,7 @@
 // Real agent processes in regions (PostgreSQL), and what the region tests measure about them.
 import { spawnAgent, type AgentProcess } from "./agent-process";
-import { AGENT_BUNDLE, AGENT_NODE_FLAGS } from "../../scripts/build-agent.mjs";
-import type { Db } from "../../monitors/store/client";
+import { AGENT_BUNDLE, AGENT_NODE_FLAGS } from "@/scripts/build-agent.mjs";
+import type { Db } from "@/monitors/store/client";
 import { holders, leaseRows, sleep } from "./regions";
 
 export interface RegionalAgent {
@@ -14,7 +14,13 @@ export interface RegionalAgent {
  * Starts the agent bundle (what `npm run agent` runs; the global setup builds it) in a region,
  * with short leases so a dead agent's monitors move within seconds.
  */
-export function startRegionalAgent(databaseUrl: string, configFile: string, region: string, index: number, leases: { ttlMs: number; renewMs: number }): RegionalAgent {
+export function startRegionalAgent(
+  databaseUrl: string,
+  configFile: string,
+  region: string,
+  index: number,
+  leases: { ttlMs: number; renewMs: number },
+): RegionalAgent {
   const process = spawnAgent([...AGENT_NODE_FLAGS, AGENT_BUNDLE], databaseUrl, configFile, {
     REGION: region,
     LEASE_TTL_MS: String(leases.ttlMs),
@@ -38,7 +44,13 @@ export async function waitForBalancedLeases(db: Db, region: string, agents: numb
     const held = holders(rows);
     const counts = [...held.values()].map((ids) => ids.length);
     last = JSON.stringify(Object.fromEntries(held));
-    if (rows.length === monitors && held.size === agents && counts.every((n) => n <= share) && counts.reduce((a, b) => a + b, 0) === monitors) return;
+    if (
+      rows.length === monitors &&
+      held.size === agents &&
+      counts.every((n) => n <= share) &&
+      counts.reduce((a, b) => a + b, 0) === monitors
+    )
+      return;
     if (Date.now() > until) throw new Error(`leases of ${region} not balanced over ${agents} agents within ${timeoutMs} ms: ${last}`);
     await sleep(100);
   }

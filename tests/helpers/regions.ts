@@ -1,5 +1,5 @@
 // Helpers for the region tests on PostgreSQL: monitors, fake agent heartbeats and lease rows.
-import type { Db } from "../../monitors/store/client";
+import type { Db } from "@/monitors/store/client";
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -7,7 +7,9 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export async function createMonitors(db: Db, n: number, prefix = "m"): Promise<number[]> {
   const ids: number[] = [];
   for (let i = 0; i < n; i++) {
-    const m = await db.monitor.create({ data: { slug: `${prefix}-${i}`, name: `${prefix} ${i}`, kind: "tcp", config: {}, intervalSec: 60, timeoutMs: 1000, phaseMs: 0 } });
+    const m = await db.monitor.create({
+      data: { slug: `${prefix}-${i}`, name: `${prefix} ${i}`, kind: "tcp", config: {}, intervalSec: 60, timeoutMs: 1000, phaseMs: 0 },
+    });
     ids.push(m.id);
   }
   return ids;

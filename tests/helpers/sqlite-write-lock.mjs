@@ -15,7 +15,9 @@ if (!file || !Number.isFinite(holdMs)) {
 const db = new Database(file, { timeout: 30_000 });
 db.exec("BEGIN IMMEDIATE");
 // A real write, so the lock is a writer's and not just a reservation.
-db.prepare(`INSERT INTO "Setting" ("key", "value", "updatedAt") VALUES ('chaos-lock', '"held"', ?) ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value", "updatedAt" = excluded."updatedAt"`).run(Date.now());
+db.prepare(
+  `INSERT INTO "Setting" ("key", "value", "updatedAt") VALUES ('chaos-lock', '"held"', ?) ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value", "updatedAt" = excluded."updatedAt"`,
+).run(Date.now());
 console.log(`locked ${Date.now()}`);
 setTimeout(() => {
   db.exec("COMMIT");

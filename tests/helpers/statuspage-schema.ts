@@ -7,7 +7,9 @@ import { z } from "zod";
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/, "ISO 8601 UTC timestamp");
 
-export const page = z.object({ id: z.string(), name: z.string(), url: z.string().url(), time_zone: z.string(), updated_at: isoDate }).strict();
+export const page = z
+  .object({ id: z.string(), name: z.string(), url: z.string().url(), time_zone: z.string(), updated_at: isoDate })
+  .strict();
 
 export const componentStatus = z.enum(["operational", "degraded_performance", "partial_outage", "major_outage", "under_maintenance"]);
 
@@ -21,7 +23,10 @@ export const component = z
     position: z.number().int(),
     description: z.string().nullable(),
     showcase: z.boolean(),
-    start_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).nullable(),
+    start_date: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .nullable(),
     group_id: z.string().nullable(),
     page_id: z.string(),
     group: z.boolean(),
@@ -39,7 +44,10 @@ export const incidentUpdate = z
     created_at: isoDate,
     updated_at: isoDate,
     display_at: isoDate,
-    affected_components: z.null(),
+    // Atlassian sends null or a list of {code, name, old_status, new_status}.
+    affected_components: z
+      .array(z.object({ code: z.string(), name: z.string(), old_status: componentStatus, new_status: componentStatus }).strict())
+      .nullable(),
     deliver_notifications: z.boolean(),
     custom_tweet: z.null(),
     tweet_id: z.null(),
@@ -79,10 +87,21 @@ export const scheduledMaintenance = z
   })
   .strict();
 
-export const status = z.object({ indicator: z.enum(["none", "minor", "major", "critical"]), description: z.string() }).strict();
+// "maintenance" is what Atlassian's pages send while a maintenance is in progress.
+export const status = z
+  .object({ indicator: z.enum(["none", "minor", "major", "critical", "maintenance"]), description: z.string() })
+  .strict();
 
 export const schemas = {
-  summary: z.object({ page, components: z.array(component), incidents: z.array(incident), scheduled_maintenances: z.array(scheduledMaintenance), status }).strict(),
+  summary: z
+    .object({
+      page,
+      components: z.array(component),
+      incidents: z.array(incident),
+      scheduled_maintenances: z.array(scheduledMaintenance),
+      status,
+    })
+    .strict(),
   status: z.object({ page, status }).strict(),
   components: z.object({ page, components: z.array(component) }).strict(),
   incidents: z.object({ page, incidents: z.array(incident) }).strict(),

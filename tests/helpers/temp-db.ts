@@ -3,10 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createHash, randomBytes } from "node:crypto";
 import pg from "pg";
-import { runPrisma } from "../../scripts/prisma.mjs";
-import { migrate } from "../../scripts/migrate.mjs";
-import { PROVIDERS } from "../../scripts/prisma-schemas.mjs";
-import { openDatabase, type Db } from "../../monitors/store/client";
+import { runPrisma } from "@/scripts/prisma.mjs";
+import { migrate } from "@/scripts/migrate.mjs";
+import { PROVIDERS } from "@/scripts/prisma-schemas.mjs";
+import { openDatabase, type Db } from "@/monitors/store/client";
+import { ABOUT, missing, TEST_POSTGRES_URL } from "./external-parts";
 
 export interface TempDb {
   dir: string;
@@ -15,9 +16,6 @@ export interface TempDb {
   provider: "sqlite" | "postgresql";
   cleanup: () => Promise<void>;
 }
-
-/** The PostgreSQL server the tests use (a database on it is created per temp database). */
-export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL || "postgresql://postgres@127.0.0.1:5432/test";
 
 /** Which database the suite runs on: the "postgres" test project sets TEST_DATABASE_PROVIDER. */
 export const testProvider = (): "sqlite" | "postgresql" => (process.env.TEST_DATABASE_PROVIDER === "postgresql" ? "postgresql" : "sqlite");
@@ -28,6 +26,9 @@ export const testProvider = (): "sqlite" | "postgresql" => (process.env.TEST_DAT
  * milliseconds, `migrate deploy` seconds).
  */
 export async function createTempDb(provider = testProvider()): Promise<TempDb> {
+  // A test that needs PostgreSQL skips with describe.skipIf(missing("postgres")); one that forgot says so here.
+  if (provider === "postgresql" && missing("postgres"))
+    throw new Error(`PostgreSQL is missing (${TEST_POSTGRES_URL}): ${ABOUT.postgres.get}`);
   const dir = mkdtempSync(join(tmpdir(), "status-test-"));
   if (provider === "postgresql") return createTempPostgres(dir);
   const url = `file:${join(dir, "status.db")}`;

@@ -11,7 +11,10 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts `npm run web` (migrate, build if needed, next start) on a free port against a database. */
-export async function startWeb(databaseUrl: string, env: Record<string, string> = {}): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void>; output: () => string }> {
+export async function startWeb(
+  databaseUrl: string,
+  env: Record<string, string> = {},
+): Promise<{ url: string; child: ChildProcess; stop: () => Promise<void>; output: () => string }> {
   const port = await freePort();
   const child = spawn(process.execPath, ["scripts/start.mjs", "--web"], {
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), ...env },
@@ -58,7 +61,8 @@ export async function fetchUntil(url: string, ok: (body: string) => boolean, tim
     const r = await fetch(url);
     last = await r.text();
     if (ok(last)) return last;
-    if (Date.now() > until) throw new Error(`${url} did not show the expected content within ${timeoutMs} ms; last body:\n${last.slice(0, 2000)}`);
+    if (Date.now() > until)
+      throw new Error(`${url} did not show the expected content within ${timeoutMs} ms; last body:\n${last.slice(0, 2000)}`);
     await new Promise((res) => setTimeout(res, 500));
   }
 }

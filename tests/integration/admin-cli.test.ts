@@ -1,31 +1,13 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTempDb, type TempDb } from "../helpers/temp-db";
-import { login } from "../../monitors/auth/login";
-
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { runAdminCli } from "../helpers/admin-cli";
+import { login } from "@/monitors/auth/login";
 
 /** Runs the admin command line against a database; `input` is piped to stdin ("" = empty, not a terminal). */
-function admin(url: string, args: string[], input = ""): Run {
-  const r = spawnSync(process.execPath, ["--import", "tsx", "monitors/cli/admin.ts", ...args], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: url },
-    input,
-    encoding: "utf8",
-    timeout: 60_000,
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const admin = (url: string, args: string[], input = "") => runAdminCli(url, args, input);
 
 describe("admin command line", () => {
   let t: TempDb;
@@ -39,7 +21,11 @@ describe("admin command line", () => {
   afterAll(async () => t.cleanup());
 
   it("creates a user with a piped password that can then log in", async () => {
-    const r = admin(t.url, ["create-user", "--email", "Alice@Example.com", "--role", "admin"], "a piped password 123\nsecond line ignored\n");
+    const r = admin(
+      t.url,
+      ["create-user", "--email", "Alice@Example.com", "--role", "admin"],
+      "a piped password 123\nsecond line ignored\n",
+    );
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^created admin alice@example\.com \(id \d+\)\n$/);
@@ -88,17 +74,40 @@ describe("admin command line", () => {
   it("sets a password, clearing the lockout and ending sessions", async () => {
     const first = await tryLogin("alice@example.com", "a piped password 123");
     if (!first.ok) throw new Error("login failed");
-    await t.db.user.update({ where: { email: "alice@example.com" }, data: { failedLogins: 5, lockedUntil: new Date(Date.now() + 600_000) } });
+    await t.db.user.update({
+      where: { email: "alice@example.com" },
+      data: { failedLogins: 5, lockedUntil: new Date(Date.now() + 600_000) },
+    });
     const sessions = await t.db.session.count({ where: { userId: first.user.id } });
     expect(sessions).toBeGreaterThanOrEqual(1);
     const r = admin(t.url, ["set-password", "--email", "alice@example.com"], "the new password 456\n");
     expect(r.status).toBe(0);
-    expect(r.stdout).toBe(`password set for alice@example.com (id ${first.user.id}); ${sessions} session${sessions === 1 ? "" : "s"} ended\n`);
+    expect(r.stdout).toBe(
+      `password set for alice@example.com (id ${first.user.id}); ${sessions} session${sessions === 1 ? "" : "s"} ended\n`,
+    );
     const user = await t.db.user.findUniqueOrThrow({ where: { email: "alice@example.com" } });
     expect([user.failedLogins, user.lockedUntil]).toEqual([0, null]);
     expect(await t.db.session.count({ where: { userId: user.id } })).toBe(0);
     expect((await tryLogin("alice@example.com", "a piped password 123")).ok).toBe(false);
     expect((await tryLogin("alice@example.com", "the new password 456")).ok).toBe(true);
+  });
+
+  it("resets a lost second factor: two-factor off, recovery codes gone, sessions ended, audited", async () => {
+    const bob = await t.db.user.findUniqueOrThrow({ where: { email: "bob@example.com" } });
+    await t.db.user.update({ where: { id: bob.id }, data: { totpSecret: "v1.sealed", totpLastStep: 1 } });
+    await t.db.recoveryCode.create({ data: { userId: bob.id, codeHash: "f".repeat(64) } });
+    await t.db.session.create({
+      data: { tokenHash: "reset-2fa-session", userId: bob.id, expiresAt: new Date(Date.now() + 60_000), ip: "x" },
+    });
+    const r = admin(t.url, ["reset-2fa", "--email", "bob@example.com"]);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^two-factor for bob@example\.com \(id \d+\) turned off; [1-9]\d* sessions? ended$/m);
+    const after = await t.db.user.findUniqueOrThrow({ where: { id: bob.id } });
+    expect([after.totpSecret, after.totpPending, after.totpLastStep]).toEqual([null, null, null]);
+    expect(await t.db.recoveryCode.count({ where: { userId: bob.id } })).toBe(0);
+    expect(await t.db.session.count({ where: { userId: bob.id } })).toBe(0);
+    expect(await t.db.auditLog.count({ where: { action: "user.reset_2fa", target: `user:${bob.id}` } })).toBe(1);
+    expect(admin(t.url, ["reset-2fa", "--email", "nobody@example.com"]).status).toBe(1);
   });
 
   it("disables a user, who then cannot log in", async () => {
@@ -109,6 +118,24 @@ describe("admin command line", () => {
     expect(bob.disabledAt).not.toBeNull();
     expect(await t.db.session.count({ where: { userId: bob.id } })).toBe(0);
     expect(await tryLogin("bob@example.com", bobPassword)).toEqual({ ok: false, error: "Wrong email or password." });
+  });
+
+  it("refuses to disable the last active admin, as /admin does, and changes nothing", async () => {
+    const r = admin(t.url, ["disable-user", "--email", "alice@example.com"]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe("admin: disable-user: the last admin cannot be disabled\n");
+    const alice = await t.db.user.findUniqueOrThrow({ where: { email: "alice@example.com" } });
+    expect(alice.disabledAt).toBeNull();
+    expect(await t.db.auditLog.count({ where: { action: "user.disable", target: `user:${alice.id}` } })).toBe(0);
+  });
+
+  it("audits the command line's changes as made by no user, via the cli", async () => {
+    const rows = await t.db.auditLog.findMany({ where: { action: { in: ["user.create", "user.disable"] } }, orderBy: { id: "asc" } });
+    expect(rows.map((r) => [r.action, r.userId, r.details])).toEqual([
+      ["user.create", null, { via: "cli", email: "alice@example.com", role: "admin" }],
+      ["user.create", null, { via: "cli", email: "bob@example.com", role: "responder" }],
+      ["user.disable", null, { via: "cli", email: "bob@example.com" }],
+    ]);
   });
 
   it("lists users without password hashes", async () => {

@@ -58,7 +58,10 @@ describe("agent restart", () => {
     const results = await assertConsistent();
     expect(results.length).toBeGreaterThan(10);
     const changes = await t.db.stateChange.findMany({ include: { monitor: { select: { slug: true } } }, orderBy: { id: "asc" } });
-    expect(changes.map((c) => `${c.monitor.slug}:${c.fromStatus}->${c.toStatus}`).sort()).toEqual(["steady-down:unknown->down", "steady-up:unknown->up"]);
+    expect(changes.map((c) => `${c.monitor.slug}:${c.fromStatus}->${c.toStatus}`).sort()).toEqual([
+      "steady-down:unknown->down",
+      "steady-up:unknown->up",
+    ]);
     const states = await t.db.monitorState.findMany({ include: { monitor: { select: { slug: true } } } });
     expect(Object.fromEntries(states.map((s) => [s.monitor.slug, s.status]))).toEqual({ "steady-up": "up", "steady-down": "down" });
   }, 90_000);
@@ -69,7 +72,11 @@ describe("agent restart", () => {
       slowHits++;
       setTimeout(() => res.end("ok"), 1500);
     });
-    const config = writeConfig(t.dir, [{ slug: "slow-one", name: "Slow", kind: "http", url: `${slow.url}/`, interval: "3s", timeout: "2500ms" }], "slow.yaml");
+    const config = writeConfig(
+      t.dir,
+      [{ slug: "slow-one", name: "Slow", kind: "http", url: `${slow.url}/`, interval: "3s", timeout: "2500ms" }],
+      "slow.yaml",
+    );
     const agent = startAgent(t.url, config);
     await agent.waitFor(/started in region/);
     while (slowHits === 0) await new Promise((r) => setTimeout(r, 20));

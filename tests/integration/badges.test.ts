@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { createTempDb, type TempDb } from "../helpers/temp-db";
-import { parseConfig } from "../../monitors/config/load";
-import { syncConfig } from "../../monitors/config/sync";
-import { loadLiveStates } from "../../monitors/store/live-states";
-import { ResultWriter } from "../../monitors/store/result-writer";
-import { handleBadgeRequest, BADGE_CACHE_CONTROL } from "../../monitors/badges/badge-response";
-import { BADGE_STYLES } from "../../monitors/badges/badge-params";
-import { uptimeForAll } from "../../monitors/queries/uptime";
-import { latencyStats } from "../../monitors/queries/latency";
+import { parseConfig } from "@/monitors/config/load";
+import { syncConfig } from "@/monitors/store/config-sync";
+import { loadLiveStates } from "@/monitors/store/live-states";
+import { resultWriter } from "@/monitors/store/result-writer";
+import { handleBadgeRequest, BADGE_CACHE_CONTROL } from "@/monitors/badges/badge-response";
+import { BADGE_STYLES } from "@/monitors/badges/badge-params";
+import { uptimeForAll } from "@/monitors/queries/uptime";
+import { latencyStats } from "@/monitors/queries/latency";
 
 const MIN = 60_000;
 
@@ -48,12 +48,29 @@ describe("badges", () => {
       ),
     );
     ids = Object.fromEntries(report.monitors.map((m) => [m.def.slug, m.id]));
-    const writer = new ResultWriter(t.db, await loadLiveStates(t.db, report.monitors));
+    const writer = resultWriter(t.db, await loadLiveStates(t.db, report.monitors));
     const start = now - 100 * MIN;
     for (let i = 0; i < 100; i++) {
       const slot = start + i * MIN;
-      writer.push({ monitorId: ids.registry, region: "default", slot, latenessMs: 0, result: { status: i >= 40 && i < 43 ? "down" : "up", phases: { totalMs: 80 + (i % 10) * 10 }, details: {}, certExpiresAt: new Date(now + 45.5 * 86_400_000) } });
-      writer.push({ monitorId: ids.portal, region: "default", slot, latenessMs: 0, result: { status: i < 95 ? "up" : "down", phases: { totalMs: 1500 }, details: {} } });
+      writer.push({
+        monitorId: ids.registry,
+        region: "default",
+        slot,
+        latenessMs: 0,
+        result: {
+          status: i >= 40 && i < 43 ? "down" : "up",
+          phases: { totalMs: 80 + (i % 10) * 10 },
+          details: {},
+          certExpiresAt: new Date(now + 45.5 * 86_400_000),
+        },
+      });
+      writer.push({
+        monitorId: ids.portal,
+        region: "default",
+        slot,
+        latenessMs: 0,
+        result: { status: i < 95 ? "up" : "down", phases: { totalMs: 1500 }, details: {} },
+      });
     }
     await writer.flush();
   });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startDnsServer } from "../helpers/dns-server";
 import { defineMonitor } from "../helpers/definitions";
-import { runProbe } from "../../monitors/probes/run-probe";
+import { runProbe } from "@/monitors/probes/run-probe";
 
 let dns: Awaited<ReturnType<typeof startDnsServer>>;
 
@@ -36,8 +36,16 @@ describe("dns probe against a local DNS server", () => {
   });
 
   it("NXDOMAIN and SERVFAIL are down, the reason named", async () => {
-    expect(await probe({ query: "nope.test" })).toMatchObject({ status: "down", errorClass: "dns", error: "DNS NXDOMAIN (name not found)" });
-    expect(await probe({ query: "broken.test" })).toMatchObject({ status: "down", errorClass: "dns", error: "DNS SERVFAIL from the resolver" });
+    expect(await probe({ query: "nope.test" })).toMatchObject({
+      status: "down",
+      errorClass: "dns",
+      error: "DNS NXDOMAIN (name not found)",
+    });
+    expect(await probe({ query: "broken.test" })).toMatchObject({
+      status: "down",
+      errorClass: "dns",
+      error: "DNS SERVFAIL from the resolver",
+    });
   });
 
   it("a resolver that never answers is a timeout", async () => {

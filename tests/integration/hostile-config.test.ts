@@ -5,8 +5,8 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createTempDb, type TempDb } from "../helpers/temp-db";
 import { ALIAS_BOMB, BAD_CONFIGS } from "../helpers/bad-configs";
-import { StatusAgent } from "../../monitors/agent/status-agent";
-import { ConfigError } from "../../monitors/config/load";
+import { StatusAgent } from "@/monitors/agent/status-agent";
+import { ConfigError } from "@/monitors/config/load";
 import { startAgent } from "../helpers/agent-process";
 
 let t: TempDb;
@@ -25,7 +25,10 @@ async function snapshot(): Promise<string> {
 beforeAll(async () => {
   t = await createTempDb();
   const good = join(t.dir, "good.yaml");
-  writeFileSync(good, `groups: [Core]\nmonitors:\n  - { slug: web, name: Web, group: Core, kind: tcp, host: 127.0.0.1, port: 9, interval: 1h }\n  - { slug: api, name: API, group: Core, kind: tcp, host: 127.0.0.1, port: 9, interval: 1h }\n`);
+  writeFileSync(
+    good,
+    `groups: [Core]\nmonitors:\n  - { slug: web, name: Web, group: Core, kind: tcp, host: 127.0.0.1, port: 9, interval: 1h }\n  - { slug: api, name: API, group: Core, kind: tcp, host: 127.0.0.1, port: 9, interval: 1h }\n`,
+  );
   const agent = new StatusAgent({ db: t.db, configFile: good, housekeeping: false, notifications: false, log: () => {} });
   await agent.start();
   await agent.stop();
@@ -33,7 +36,12 @@ beforeAll(async () => {
 afterAll(async () => t?.cleanup());
 
 describe("hostile configs leave the database untouched", () => {
-  const corpus: Array<[string, string, RegExp]> = [...BAD_CONFIGS, ["YAML alias bomb", ALIAS_BOMB, /alias|Excessive/i], ["10 MB file", "# " + "x".repeat(10 * 1024 * 1024), /the file is 10\.0 MB; the limit is 5 MB/], ["binary garbage", "\u0000\u0001\u00ff\ufffe{[}]::\u0007", /bad\.yaml: /]];
+  const corpus: Array<[string, string, RegExp]> = [
+    ...BAD_CONFIGS,
+    ["YAML alias bomb", ALIAS_BOMB, /alias|Excessive/i],
+    ["10 MB file", `# ${"x".repeat(10 * 1024 * 1024)}`, /the file is 10\.0 MB; the limit is 5 MB/],
+    ["binary garbage", "\u0000\u0001\u00ff\ufffe{[}]::\u0007", /bad\.yaml: /],
+  ];
 
   it(`holds at least 30 malformed configs`, () => {
     expect(corpus.length).toBeGreaterThanOrEqual(30);

@@ -4,15 +4,13 @@ import { createServer as createNetServer, type Server as NetServer, type Socket 
 import type { AddressInfo } from "node:net";
 import { startHttp } from "../helpers/loopback";
 import { defineMonitor } from "../helpers/definitions";
-import { runProbe } from "../../monitors/probes/run-probe";
+import { runProbe } from "@/monitors/probes/run-probe";
 import { expiredCert, validCert, type TestCert } from "../helpers/certs";
 
 let base: Awaited<ReturnType<typeof startHttp>>;
-let hits = 0;
 
 beforeAll(async () => {
   base = await startHttp((req, res) => {
-    hits++;
     const url = new URL(req.url!, "http://x");
     switch (url.pathname) {
       case "/ok":
@@ -67,7 +65,14 @@ describe("http probe against loopback servers", () => {
   it("up: status, JSON and header assertions pass; phases are measured", async () => {
     const r = await probe({
       url: `${base.url}/ok`,
-      expect: { status: [200], json: [{ path: "$.status", equals: "up" }, { path: "$.items[0].name", equals: "db" }], headers: [{ name: "X-Version", matches: "^2\\." }] },
+      expect: {
+        status: [200],
+        json: [
+          { path: "$.status", equals: "up" },
+          { path: "$.items[0].name", equals: "db" },
+        ],
+        headers: [{ name: "X-Version", matches: "^2\\." }],
+      },
     });
     expect(r.status).toBe("up");
     expect(r.details.httpStatus).toBe(200);
@@ -113,7 +118,10 @@ describe("http probe against loopback servers", () => {
   });
 
   it("a redirect loop is down with 'too many redirects'; a redirect is followed", async () => {
-    expect(await probe({ url: `${base.url}/loop`, max_redirects: 3 })).toMatchObject({ status: "down", error: "too many redirects (more than 3)" });
+    expect(await probe({ url: `${base.url}/loop`, max_redirects: 3 })).toMatchObject({
+      status: "down",
+      error: "too many redirects (more than 3)",
+    });
     const followed = await probe({ url: `${base.url}/redirect` });
     expect(followed).toMatchObject({ status: "up", details: { httpStatus: 200, redirects: 1 } });
     const notFollowed = await probe({ url: `${base.url}/redirect`, follow_redirects: false, expect: { status: [301] } });
@@ -123,10 +131,16 @@ describe("http probe against loopback servers", () => {
   it("keyword, regex and JSON failures are down with a clear reason", async () => {
     expect((await probe({ url: `${base.url}/ok`, expect: { body_contains: "nope" } })).error).toBe('body does not contain "nope"');
     expect((await probe({ url: `${base.url}/ok`, expect: { body_regex: "^x" } })).error).toBe("body does not match /^x/");
-    expect((await probe({ url: `${base.url}/ok`, expect: { json: [{ path: "$.status", equals: "down" }] } })).error).toBe('$.status is "up", expected "down"');
-    expect((await probe({ url: `${base.url}/bad-json`, expect: { json: [{ path: "$.a", exists: true }] } })).error).toMatch(/^body is not valid JSON/);
+    expect((await probe({ url: `${base.url}/ok`, expect: { json: [{ path: "$.status", equals: "down" }] } })).error).toBe(
+      '$.status is "up", expected "down"',
+    );
+    expect((await probe({ url: `${base.url}/bad-json`, expect: { json: [{ path: "$.a", exists: true }] } })).error).toMatch(
+      /^body is not valid JSON/,
+    );
     expect((await probe({ url: `${base.url}/bad-utf8`, expect: { body_contains: "ok" } })).error).toBe("body is not valid UTF-8");
-    expect((await probe({ url: `${base.url}/ok`, expect: { headers: [{ name: "x-missing" }] } })).error).toBe("header x-missing is missing");
+    expect((await probe({ url: `${base.url}/ok`, expect: { headers: [{ name: "x-missing" }] } })).error).toBe(
+      "header x-missing is missing",
+    );
   });
 
   it("a refused port is down with class connect", async () => {

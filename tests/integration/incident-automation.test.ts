@@ -1,11 +1,12 @@
+import { utcText } from "@/monitors/core/utc-time";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createTempDb, type TempDb } from "../helpers/temp-db";
-import { handleStateChanges } from "../../monitors/incidents/incident-automation";
-import { queueDueReminders } from "../../monitors/incidents/reminders";
-import { DEFAULT_INCIDENT_POLICY, type IncidentPolicy } from "../../monitors/incidents/incident-policy";
-import { materializeSeries } from "../../monitors/maintenance/series";
-import { queueMaintenanceTransitions } from "../../monitors/maintenance/maintenance-transitions";
-import { monitorsUnderMaintenance, upcomingMaintenances } from "../../monitors/queries/maintenance";
+import { handleStateChanges } from "@/monitors/incidents/incident-automation";
+import { queueDueReminders } from "@/monitors/incidents/reminders";
+import { DEFAULT_INCIDENT_POLICY, type IncidentPolicy } from "@/monitors/config/incident-policy";
+import { materializeSeries } from "@/monitors/maintenance/series";
+import { queueMaintenanceTransitions } from "@/monitors/maintenance/maintenance-transitions";
+import { monitorsUnderMaintenance, upcomingMaintenances } from "@/monitors/queries/maintenance";
 
 let t: TempDb;
 const ids: Record<string, number> = {};
@@ -14,7 +15,9 @@ const MIN = 60_000;
 const env = { PUBLIC_URL: "https://status.example" };
 
 async function change(slug: string, from: string, to: string, atMs: number, reason = "connect ECONNREFUSED 10.0.0.7:443") {
-  await t.db.stateChange.create({ data: { monitorId: ids[slug], fromStatus: from, toStatus: to, at: new Date(atMs), confirmedAt: new Date(atMs + 2 * MIN), reason } });
+  await t.db.stateChange.create({
+    data: { monitorId: ids[slug], fromStatus: from, toStatus: to, at: new Date(atMs), confirmedAt: new Date(atMs + 2 * MIN), reason },
+  });
 }
 
 async function run(policy: IncidentPolicy = DEFAULT_INCIDENT_POLICY, nowMs = T0 + 10 * MIN) {
@@ -23,12 +26,39 @@ async function run(policy: IncidentPolicy = DEFAULT_INCIDENT_POLICY, nowMs = T0 
 
 beforeAll(async () => {
   t = await createTempDb();
-  for (const [slug, isPublic, showTarget] of [["api", true, false], ["web", true, true], ["ipfs", true, false], ["internal", false, false]] as const) {
-    const m = await t.db.monitor.create({ data: { slug, name: slug.toUpperCase(), kind: "http", config: {}, intervalSec: 60, timeoutMs: 5000, phaseMs: 0, isPublic, showTarget } });
+  for (const [slug, isPublic, showTarget] of [
+    ["api", true, false],
+    ["web", true, true],
+    ["ipfs", true, false],
+    ["internal", false, false],
+  ] as const) {
+    const m = await t.db.monitor.create({
+      data: {
+        slug,
+        name: slug.toUpperCase(),
+        kind: "http",
+        config: {},
+        intervalSec: 60,
+        timeoutMs: 5000,
+        phaseMs: 0,
+        isPublic,
+        showTarget,
+      },
+    });
     ids[slug] = m.id;
   }
-  await t.db.notificationChannel.create({ data: { name: "oncall", kind: "webhook", config: { url: "http://127.0.0.1:9/", secret: "x".repeat(32) }, onCall: true } });
-  await t.db.notificationChannel.create({ data: { name: "web-only", kind: "webhook", config: { url: "http://127.0.0.1:9/", secret: "x".repeat(32) }, monitors: ["web"], events: ["incident.opened", "incident.resolved"] } });
+  await t.db.notificationChannel.create({
+    data: { name: "oncall", kind: "webhook", config: { url: "http://127.0.0.1:9/", secret: "x".repeat(32) }, onCall: true },
+  });
+  await t.db.notificationChannel.create({
+    data: {
+      name: "web-only",
+      kind: "webhook",
+      config: { url: "http://127.0.0.1:9/", secret: "x".repeat(32) },
+      monitors: ["web"],
+      events: ["incident.opened", "incident.resolved"],
+    },
+  });
   await t.db.subscriber.create({ data: { email: "reader@example.com", confirmedAt: new Date(T0), unsubscribeTokenHash: "u1" } });
 });
 afterAll(async () => t?.cleanup());
@@ -52,13 +82,18 @@ describe("automatic incidents", () => {
     expect(r.opened).toHaveLength(2);
     expect(r.joined).toHaveLength(1);
     const first = await t.db.incident.findUniqueOrThrow({ where: { id: r.opened[0] }, include: { monitors: true, updates: true } });
-    expect(first.title).toBe("API and WEB are down");
+    // The title follows the scope; each update says who joined and when, in readable UTC.
+    expect(first.title).toBe("Major outage: API and WEB (2 services)");
+    const joined = first.updates.map((u) => u.body).join("\n");
+    expect(joined).toContain(`WEB is degraded since ${utcText(T0 + 2 * MIN)}`);
+    expect(joined).toContain("(also affected)");
+    expect(joined).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
     expect(first.impact).toBe("major");
     expect(first.startedAt.getTime()).toBe(T0);
     expect(first.monitors.map((m) => m.monitorId).sort()).toEqual([ids.api, ids.web].sort());
     // Error texts only for monitors that show their target.
     const bodies = first.updates.map((u) => u.body).join("\n");
-    expect(bodies).toContain("WEB is degraded since 2026-11-28T10:02:00.000Z (slower than 3000 ms)");
+    expect(bodies).toContain("WEB is degraded since 2026-11-28 10:02 UTC (slower than 3000 ms)");
     expect(bodies).not.toContain("10.0.0.7"); // API does not show its target
 
     await change("api", "down", "up", T0 + 20 * MIN);
@@ -104,12 +139,77 @@ describe("automatic incidents", () => {
     expect(payload.ackUrl).toMatch(/^https:\/\/status\.example\/ack\/[A-Za-z0-9_-]{40,}$/);
   });
 
+  it("names only public monitors in titles, updates and subscribers' mails; hidden members are counted", async () => {
+    const secret = "Secret hidden monitor XYZZY";
+    const hidden = await t.db.monitor.upsert({
+      where: { slug: "xyzzy" },
+      create: {
+        slug: "xyzzy",
+        name: secret,
+        kind: "tcp",
+        config: {},
+        intervalSec: 60,
+        timeoutMs: 5000,
+        phaseMs: 0,
+        isPublic: false,
+        showTarget: true,
+      },
+      update: {},
+    });
+    ids.xyzzy = hidden.id;
+    await change("api", "up", "down", T0);
+    await change("xyzzy", "up", "down", T0 + MIN, "connect ECONNREFUSED 10.66.0.1:5432");
+    await run(DEFAULT_INCIDENT_POLICY, T0 + 2 * MIN);
+    await change("api", "down", "up", T0 + 5 * MIN);
+    await change("xyzzy", "down", "up", T0 + 6 * MIN);
+    await run(DEFAULT_INCIDENT_POLICY, T0 + 7 * MIN);
+    const inc = await t.db.incident.findFirstOrThrow({ include: { updates: true, monitors: true } });
+    expect(inc.title).toBe("Major outage: API (1 service and 1 internal check)");
+    // Maintainers still see every member (admin pages read IncidentMonitor).
+    expect(inc.monitors.map((m) => m.monitorId).sort()).toEqual([ids.api, ids.xyzzy].sort());
+    const publicText = [
+      inc.title,
+      ...inc.updates.map((u) => u.body),
+      ...(await t.db.outbox.findMany({ where: { target: { startsWith: "subscriber:" } } })).map((r) => JSON.stringify(r.payload)),
+    ].join("\n");
+    expect(inc.updates.map((u) => u.body).join("\n")).toContain("An internal check is not responding as expected");
+    expect(publicText).not.toContain("XYZZY");
+    expect(publicText).not.toContain("10.66.0.1");
+  });
+
+  it("rewrites an older generated title that named a hidden member", async () => {
+    const old = await t.db.incident.create({
+      data: {
+        title: "API and INTERNAL are down",
+        status: "investigating",
+        impact: "major",
+        auto: true,
+        startedAt: new Date(T0),
+        monitors: {
+          create: [
+            { monitorId: ids.api, impact: "major" },
+            { monitorId: ids.internal, impact: "major" },
+          ],
+        },
+      },
+    });
+    await change("web", "up", "down", T0 + MIN);
+    await run(DEFAULT_INCIDENT_POLICY, T0 + 2 * MIN);
+    expect((await t.db.incident.findUniqueOrThrow({ where: { id: old.id } })).title).toBe(
+      "Major outage: API and WEB (2 services and 1 internal check)",
+    );
+  });
+
   it("queues per-channel choices: events and monitors filters, ack links only for on-call channels", async () => {
     await change("web", "up", "down", T0);
     await run();
     const rows = await t.db.outbox.findMany({ include: { channel: true } });
-    const byTarget = Object.fromEntries(rows.map((r) => [r.channel?.name ?? r.target, r.payload as { ackUrl?: string; unsubscribeUrl?: string }]));
-    expect(Object.keys(byTarget).sort()).toEqual(["oncall", `subscriber:${(await t.db.subscriber.findFirstOrThrow()).id}`, "web-only"].sort());
+    const byTarget = Object.fromEntries(
+      rows.map((r) => [r.channel?.name ?? r.target, r.payload as { ackUrl?: string; unsubscribeUrl?: string }]),
+    );
+    expect(Object.keys(byTarget).sort()).toEqual(
+      ["oncall", `subscriber:${(await t.db.subscriber.findFirstOrThrow()).id}`, "web-only"].sort(),
+    );
     expect(byTarget.oncall.ackUrl).toBeDefined();
     expect(byTarget["web-only"].ackUrl).toBeUndefined();
     const sub = Object.entries(byTarget).find(([k]) => k.startsWith("subscriber:"))![1];
@@ -160,7 +260,10 @@ describe("maintenance", () => {
     expect(occ.map((o) => o.startsAt.toISOString())).toEqual(["2026-03-22T01:30:00.000Z", "2026-03-29T01:00:00.000Z"]);
     expect(occ.map((o) => o.endsAt.getTime() - o.startsAt.getTime())).toEqual([3_600_000, 3_600_000]);
     // The series itself is a template: never a window, never "upcoming".
-    expect((await upcomingMaintenances(t.db, now)).map((m) => m.startsAt.toISOString())).toEqual(["2026-03-22T01:30:00.000Z", "2026-03-29T01:00:00.000Z"]);
+    expect((await upcomingMaintenances(t.db, now)).map((m) => m.startsAt.toISOString())).toEqual([
+      "2026-03-22T01:30:00.000Z",
+      "2026-03-29T01:00:00.000Z",
+    ]);
     expect(await monitorsUnderMaintenance(t.db, now)).toEqual(new Set());
     expect(await monitorsUnderMaintenance(t.db, Date.parse("2026-03-22T02:00:00Z"))).toEqual(new Set([ids.ipfs]));
 
@@ -169,7 +272,13 @@ describe("maintenance", () => {
     expect(await queueMaintenanceTransitions(t.db, Date.parse("2026-03-22T01:31:00Z"), env)).toBeGreaterThan(0);
     expect(await queueMaintenanceTransitions(t.db, Date.parse("2026-03-22T01:32:00Z"), env)).toBe(0);
     expect(await queueMaintenanceTransitions(t.db, Date.parse("2026-03-22T02:31:00Z"), env)).toBeGreaterThan(0);
-    const keys = (await t.db.outbox.findMany({ where: { eventKey: { contains: `:${occ[0].id}` } }, orderBy: { id: "asc" }, select: { eventKey: true } })).map((r) => r.eventKey);
-    expect([...new Set(keys)]).toEqual([`maintenance.scheduled:${occ[0].id}`, `maintenance.started:${occ[0].id}`, `maintenance.ended:${occ[0].id}`]);
+    const keys = (
+      await t.db.outbox.findMany({ where: { eventKey: { contains: `:${occ[0].id}` } }, orderBy: { id: "asc" }, select: { eventKey: true } })
+    ).map((r) => r.eventKey);
+    expect([...new Set(keys)]).toEqual([
+      `maintenance.scheduled:${occ[0].id}`,
+      `maintenance.started:${occ[0].id}`,
+      `maintenance.ended:${occ[0].id}`,
+    ]);
   });
 });

@@ -1,12 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import pg from "pg";
 import { createTempDb, type TempDb } from "../helpers/temp-db";
+import { missing } from "../helpers/external-parts";
 import { writeConfig } from "../helpers/agent-process";
 import { createMonitors, heartbeat, holders, leaseRows, sleep } from "../helpers/regions";
-import { LeaseManager, type LeaseTiming } from "../../monitors/regions/lease-manager";
-import { ADVISORY_LOCKS } from "../../monitors/regions/advisory-lock";
-import { StatusAgent } from "../../monitors/agent/status-agent";
-import { openDatabase, type Db } from "../../monitors/store/client";
+import { LeaseManager, type LeaseTiming } from "@/monitors/regions/lease-manager";
+import { ADVISORY_LOCKS } from "@/monitors/store/advisory-lock";
+import { StatusAgent } from "@/monitors/agent/status-agent";
+import { openDatabase, type Db } from "@/monitors/store/client";
 
 // The lease manager against a real PostgreSQL, with Agent heartbeat rows written by the test. Ticks
 // get explicit clock values (the manager compares them with the stored expiries and heartbeats),
@@ -16,7 +17,7 @@ const REGION = "eu-west";
 
 const sorted = (ids: Iterable<number>) => [...ids].sort((a, b) => a - b);
 
-describe("LeaseManager on PostgreSQL", () => {
+describe.skipIf(missing("postgres"))("LeaseManager on PostgreSQL", () => {
   let t: TempDb;
   const extraClients: Db[] = [];
 
@@ -107,7 +108,10 @@ describe("LeaseManager on PostgreSQL", () => {
     expect(sorted(held.get("agent-b")!)).toEqual(ids.slice(4));
 
     // Stable from here: further ticks neither give back nor claim.
-    for (const [m, id, at] of [[a, "agent-a", 1000], [b, "agent-b", 1100]] as const) {
+    for (const [m, id, at] of [
+      [a, "agent-a", 1000],
+      [b, "agent-b", 1100],
+    ] as const) {
       await heartbeat(t.db, id, REGION, base + at);
       expect(await m.tick(base + at)).toMatchObject({ claimed: [], released: [], lost: [] });
     }
@@ -154,7 +158,10 @@ describe("LeaseManager on PostgreSQL", () => {
     const a2 = await a.tick(base + 500);
     expect(a2.released.length).toBe(3);
     expect(sorted(observed.map((o) => o.id))).toEqual(sorted(a2.released));
-    expect(observed.filter((o) => o.aMayCheck), "monitors both agents may check at once").toEqual([]);
+    expect(
+      observed.filter((o) => o.aMayCheck),
+      "monitors both agents may check at once",
+    ).toEqual([]);
   });
 
   it("agents ticking concurrently never hold the same monitor", async () => {
@@ -314,13 +321,28 @@ describe("LeaseManager on PostgreSQL", () => {
     const leases: LeaseTiming = { ttlMs: 10_000, renewEveryMs: 300 };
     const config = writeConfig(
       t.dir,
-      Array.from({ length: 6 }, (_, i) => ({ slug: `svc-${i}`, name: `Svc ${i}`, kind: "tcp", host: "127.0.0.1", port: 9, interval: "1h" })),
+      Array.from({ length: 6 }, (_, i) => ({
+        slug: `svc-${i}`,
+        name: `Svc ${i}`,
+        kind: "tcp",
+        host: "127.0.0.1",
+        port: 9,
+        interval: "1h",
+      })),
     );
     const log: string[] = [];
     const agentOn = async (name: string) => {
       const { db } = await openDatabase(t.url, { poolSize: 4 });
       extraClients.push(db);
-      return new StatusAgent({ db, configFile: config, region: REGION, housekeeping: false, notifications: false, leases, log: (l) => log.push(`${name} ${l}`) });
+      return new StatusAgent({
+        db,
+        configFile: config,
+        region: REGION,
+        housekeeping: false,
+        notifications: false,
+        leases,
+        log: (l) => log.push(`${name} ${l}`),
+      });
     };
     const a = await agentOn("a");
     const b = await agentOn("b");
@@ -342,7 +364,9 @@ describe("LeaseManager on PostgreSQL", () => {
     try {
       await locker.query("SELECT pg_advisory_lock($1)", [ADVISORY_LOCKS.incidentAutomation]);
       const monitor = await t.db.monitor.findFirstOrThrow();
-      await t.db.stateChange.create({ data: { monitorId: monitor.id, region: "quorum", fromStatus: "up", toStatus: "down", at: new Date(), confirmedAt: new Date() } });
+      await t.db.stateChange.create({
+        data: { monitorId: monitor.id, region: "quorum", fromStatus: "up", toStatus: "down", at: new Date(), confirmedAt: new Date() },
+      });
       const stoppedAt = Date.now();
       stopping = b.stop();
       let tookOver = -1;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { MicroCache } from "../../scripts/micro-cache.mjs";
+import { MicroCache } from "@/scripts/micro-cache.mjs";
 
 describe("web micro-cache", () => {
   let server: Server;
@@ -68,5 +68,35 @@ describe("web micro-cache", () => {
     await fetch(`${base}/admin`);
     await fetch(`${base}/admin`);
     expect(renders - before).toBe(8);
+  });
+
+  it("keys answers by the host headers that links are built from, and by the forwarded ones only behind a trusted proxy", () => {
+    const req = (headers: Record<string, string>) =>
+      ({ method: "GET", url: "/api/v2/summary.json", headers }) as unknown as import("node:http").IncomingMessage;
+    const plain = new MicroCache({ trustProxy: false });
+    expect(plain.keyFor(req({ host: "status.example" }))).not.toBe(plain.keyFor(req({ host: "evil.example" })));
+    expect(plain.keyFor(req({ host: "Status.Example" }))).toBe(plain.keyFor(req({ host: "status.example" })));
+    // Ignored by the app without TRUST_PROXY, so they do not split the cache either.
+    expect(plain.keyFor(req({ host: "status.example", "x-forwarded-host": "evil.example" }))).toBe(
+      plain.keyFor(req({ host: "status.example" })),
+    );
+    const proxied = new MicroCache({ trustProxy: true });
+    expect(proxied.keyFor(req({ host: "app:3000", "x-forwarded-host": "evil.example" }))).not.toBe(
+      proxied.keyFor(req({ host: "app:3000", "x-forwarded-host": "status.example" })),
+    );
+    expect(proxied.keyFor(req({ host: "app:3000", "x-forwarded-proto": "https" }))).not.toBe(
+      proxied.keyFor(req({ host: "app:3000", "x-forwarded-proto": "http" })),
+    );
+  });
+
+  it("never keys a heartbeat ping, however its path is spelled (each one is a write)", () => {
+    const cache = new MicroCache();
+    for (const url of [
+      "/ping/abcdefabcdefabcdef",
+      "/ping/abcdefabcdefabcdef/start",
+      "//ping/abcdefabcdefabcdef/0",
+      "/PING/abcdefabcdefabcdef",
+    ])
+      expect(cache.keyFor({ method: "GET", url, headers: { host: "status.example" } } as never), url).toBeNull();
   });
 });

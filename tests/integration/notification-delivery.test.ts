@@ -2,11 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHttp } from "../helpers/loopback";
 import { startSmtpCapture } from "../helpers/smtp-capture";
 import { createTempDb, type TempDb } from "../helpers/temp-db";
-import { OutboxWorker } from "../../monitors/notify/outbox-worker";
-import { channelDeliverer } from "../../monitors/notify/deliver";
-import { verifyWebhookSignature } from "../../monitors/notify/webhook";
-import { enqueueEvent } from "../../monitors/notify/enqueue-event";
-import { incidentEvent } from "../../monitors/notify/event-builders";
+import { OutboxWorker } from "@/monitors/notify/outbox-worker";
+import { channelDeliverer } from "@/monitors/notify/deliver";
+import { verifyWebhookSignature } from "@/monitors/notify/webhook";
+import { enqueueEvent } from "@/monitors/notify/enqueue-event";
+import { incidentEvent } from "@/monitors/notify/event-builders";
 
 const SECRET = "s".repeat(32);
 const FAST = { baseDelayMs: 50, maxDelayMs: 200, maxAttempts: 4 };
@@ -14,13 +14,24 @@ let t: TempDb;
 let smtp: Awaited<ReturnType<typeof startSmtpCapture>>;
 
 async function queueIncident(body: string, opts: { title?: string } = {}) {
-  const monitor = await t.db.monitor.upsert({ where: { slug: "api" }, create: { slug: "api", name: "Registry API", kind: "http", config: {}, intervalSec: 60, timeoutMs: 5000, phaseMs: 0 }, update: {} });
+  const monitor = await t.db.monitor.upsert({
+    where: { slug: "api" },
+    create: { slug: "api", name: "Registry API", kind: "http", config: {}, intervalSec: 60, timeoutMs: 5000, phaseMs: 0 },
+    update: {},
+  });
   const now = new Date();
   return t.db.$transaction(async (tx) => {
     const inc = await tx.incident.create({
-      data: { title: opts.title ?? "Pulls failing", startedAt: now, monitors: { create: { monitorId: monitor.id, impact: "major" } }, updates: { create: { status: "investigating", body } } },
+      data: {
+        title: opts.title ?? "Pulls failing",
+        startedAt: now,
+        monitors: { create: { monitorId: monitor.id, impact: "major" } },
+        updates: { create: { status: "investigating", body } },
+      },
     });
-    await enqueueEvent(tx, await incidentEvent(tx, inc.id, "incident.opened", now, {}, { PUBLIC_URL: "https://status.example" }), now, { PUBLIC_URL: "https://status.example" });
+    await enqueueEvent(tx, await incidentEvent(tx, inc.id, "incident.opened", now, {}, { PUBLIC_URL: "https://status.example" }), now, {
+      PUBLIC_URL: "https://status.example",
+    });
     return inc.id;
   });
 }
@@ -54,7 +65,9 @@ describe("outbox delivery", () => {
         res.end();
       });
     });
-    const channel = await t.db.notificationChannel.create({ data: { name: "hook", kind: "webhook", config: { url: `${hook.url}/in`, secret: SECRET } } });
+    const channel = await t.db.notificationChannel.create({
+      data: { name: "hook", kind: "webhook", config: { url: `${hook.url}/in`, secret: SECRET } },
+    });
     const first = await queueIncident("first");
     const second = await queueIncident("second");
     const worker = new OutboxWorker(t.db, { deliver: channelDeliverer({}), retry: FAST, pollMs: 20 });
@@ -85,7 +98,9 @@ describe("outbox delivery", () => {
       res.writeHead(up ? 200 : 500);
       res.end();
     });
-    const channel = await t.db.notificationChannel.create({ data: { name: "flaky", kind: "webhook", config: { url: hook.url, secret: SECRET } } });
+    const channel = await t.db.notificationChannel.create({
+      data: { name: "flaky", kind: "webhook", config: { url: hook.url, secret: SECRET } },
+    });
     await queueIncident("down");
     const worker = new OutboxWorker(t.db, { deliver: channelDeliverer({}), retry: FAST });
     const until = Date.now() + 10_000;

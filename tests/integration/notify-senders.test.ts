@@ -4,12 +4,12 @@ import type { AddressInfo } from "node:net";
 import { SMTPServer } from "smtp-server";
 import type { Transporter } from "nodemailer";
 import { startHttp } from "../helpers/loopback";
-import { DeliveryError } from "../../monitors/notify/delivery-error";
-import { postJson } from "../../monitors/notify/http-post";
-import { verifyWebhookSignature } from "../../monitors/notify/webhook";
-import { smtpTransportFromEnv, emailFrom } from "../../monitors/notify/email";
-import { sendToChannel, sendToSubscriber } from "../../monitors/notify/send-to-channel";
-import type { NotificationEvent } from "../../monitors/notify/notification-event";
+import { DeliveryError } from "@/monitors/notify/delivery-error";
+import { postJson } from "@/monitors/notify/http-post";
+import { verifyWebhookSignature } from "@/monitors/notify/webhook";
+import { smtpTransportFromEnv, emailFrom } from "@/monitors/notify/email";
+import { sendToChannel, sendToSubscriber } from "@/monitors/notify/send-to-channel";
+import type { NotificationEvent } from "@/monitors/notify/notification-event";
 
 const SECRET = "whsec-0123456789abcdef";
 const EVIL = "<!channel> <https://evil.test|click> & @everyone";
@@ -104,7 +104,10 @@ async function deliveryError(p: Promise<unknown>): Promise<DeliveryError> {
 describe("generic webhook", () => {
   it("posts the event signed, and the receiver can verify the raw body", async () => {
     const event = incidentEvent(EVIL);
-    await sendToChannel({ kind: "webhook", config: { url: `${http.url}/hooks/wh`, secret: SECRET } }, event, { smtp: null, from: "x@y.test" });
+    await sendToChannel({ kind: "webhook", config: { url: `${http.url}/hooks/wh`, secret: SECRET } }, event, {
+      smtp: null,
+      from: "x@y.test",
+    });
     const req = http.got.find((r) => r.path === "/hooks/wh")!;
     expect(req).toBeDefined();
     expect(req.headers["content-type"]).toBe("application/json");
@@ -128,7 +131,8 @@ describe("generic webhook", () => {
 });
 
 describe("postJson errors", () => {
-  const post = (path: string, timeoutMs?: number) => postJson(`${http.url}${path}`, "{}", { "content-type": "application/json" }, { timeoutMs });
+  const post = (path: string, timeoutMs?: number) =>
+    postJson(`${http.url}${path}`, "{}", { "content-type": "application/json" }, { timeoutMs });
 
   it("a 500 is transient and names status and host, not the path", async () => {
     const err = await deliveryError(post("/status/500/hooks/SECRETPATH"));
@@ -191,7 +195,10 @@ describe("chat webhooks", () => {
   const ack = { ackUrl: "https://status.example.test/ack/tok123" };
 
   it("Slack: Block Kit with escaped user text and link buttons", async () => {
-    await sendToChannel({ kind: "slack", config: { url: `${http.url}/services/T000/B000/SLACKSECRET` } }, incidentEvent(EVIL, ack), { smtp: null, from: "x@y.test" });
+    await sendToChannel({ kind: "slack", config: { url: `${http.url}/services/T000/B000/SLACKSECRET` } }, incidentEvent(EVIL, ack), {
+      smtp: null,
+      from: "x@y.test",
+    });
     const req = http.got.find((r) => r.path.includes("SLACKSECRET"))!;
     expect(req.headers["content-type"]).toBe("application/json");
     const msg = JSON.parse(req.raw);
@@ -217,7 +224,10 @@ describe("chat webhooks", () => {
   });
 
   it("Discord: one embed, no mentions parsed, acknowledge link", async () => {
-    await sendToChannel({ kind: "discord", config: { url: `${http.url}/api/webhooks/1/DISCORDSECRET` } }, incidentEvent(EVIL, ack), { smtp: null, from: "x@y.test" });
+    await sendToChannel({ kind: "discord", config: { url: `${http.url}/api/webhooks/1/DISCORDSECRET` } }, incidentEvent(EVIL, ack), {
+      smtp: null,
+      from: "x@y.test",
+    });
     const req = http.got.find((r) => r.path.includes("DISCORDSECRET"))!;
     const msg = JSON.parse(req.raw);
     expect(msg.username).toBe("OpenRegistry status");
@@ -230,14 +240,17 @@ describe("chat webhooks", () => {
     expect(e.color).toBe(0xe74c3c);
     expect(e.timestamp).toBe("2025-03-01T10:15:00.000Z");
     const fields = Object.fromEntries(e.fields.map((f: { name: string; value: string }) => [f.name, f.value]));
-    expect(fields.Status).toBe("identified");
+    // The status as the pages and mails say it (the catalog's word, in the channel's language).
+    expect(fields.Status).toBe("Identified");
     expect(fields.Impact).toBe("major");
     expect(fields["Affected monitors"]).toBe("Registry API, Blob CDN");
     expect(fields.Acknowledge).toContain(ack.ackUrl);
   });
 
   it("an invalid stored config is a permanent error naming the field", async () => {
-    const err = await deliveryError(sendToChannel({ kind: "slack", config: { url: "ftp://x.test/y" } }, incidentEvent("x"), { smtp: null, from: "x@y.test" }));
+    const err = await deliveryError(
+      sendToChannel({ kind: "slack", config: { url: "ftp://x.test/y" } }, incidentEvent("x"), { smtp: null, from: "x@y.test" }),
+    );
     expect(err.permanent).toBe(true);
     expect(err.message).toContain("url");
     const unknown = await deliveryError(sendToChannel({ kind: "pager", config: {} }, incidentEvent("x"), { smtp: null, from: "x@y.test" }));
@@ -365,7 +378,7 @@ describe("email over SMTP", () => {
 
     const plain = decodeBody(text!);
     expect(plain).toContain("Still broken.");
-    expect(plain).toContain("Started: 2025-03-01T09:58:00Z");
+    expect(plain).toMatch(/Started: Mar\s1, 2025,\s09:58\sUTC/);
     expect(plain).toContain("View incident: https://status.example.test/incidents/12");
     expect(plain).toContain("Unsubscribe: https://status.example.test/unsubscribe?t=abc123");
 
@@ -383,10 +396,14 @@ describe("email over SMTP", () => {
   });
 
   it("sends a channel email to every configured address", async () => {
-    await sendToChannel({ kind: "email", config: { to: ["oncall-a@example.test", "oncall-b@example.test"] } }, incidentEvent("x", { ackUrl: "https://status.example.test/ack/t1" }), {
-      smtp: transport,
-      from: "status@example.test",
-    });
+    await sendToChannel(
+      { kind: "email", config: { to: ["oncall-a@example.test", "oncall-b@example.test"] } },
+      incidentEvent("x", { ackUrl: "https://status.example.test/ack/t1" }),
+      {
+        smtp: transport,
+        from: "status@example.test",
+      },
+    );
     const mail = received.find((m) => m.to.includes("oncall-a@example.test"))!;
     expect(mail.to).toEqual(["oncall-a@example.test", "oncall-b@example.test"]);
     const plain = decodeBody(parts(parseMime(mail.raw)).find((p) => p.headers.get("content-type")?.startsWith("text/plain"))!);
@@ -395,17 +412,25 @@ describe("email over SMTP", () => {
   });
 
   it("a 550 rejected recipient is permanent, a 451 transient", async () => {
-    const rejected = await deliveryError(sendToSubscriber("reject@example.test", incidentEvent("x"), { smtp: transport, from: "status@example.test" }));
+    const rejected = await deliveryError(
+      sendToSubscriber("reject@example.test", incidentEvent("x"), { smtp: transport, from: "status@example.test" }),
+    );
     expect(rejected.permanent).toBe(true);
     expect(rejected.message).toContain("550");
-    const busy = await deliveryError(sendToSubscriber("busy@example.test", incidentEvent("x"), { smtp: transport, from: "status@example.test" }));
+    const busy = await deliveryError(
+      sendToSubscriber("busy@example.test", incidentEvent("x"), { smtp: transport, from: "status@example.test" }),
+    );
     expect(busy.permanent).toBe(false);
   });
 
   it("an invalid address or missing SMTP is permanent", async () => {
-    const bad = await deliveryError(sendToSubscriber("not an address", incidentEvent("x"), { smtp: transport, from: "status@example.test" }));
+    const bad = await deliveryError(
+      sendToSubscriber("not an address", incidentEvent("x"), { smtp: transport, from: "status@example.test" }),
+    );
     expect(bad.permanent).toBe(true);
-    const none = await deliveryError(sendToChannel({ kind: "email", config: { to: ["a@example.test"] } }, incidentEvent("x"), { smtp: null, from: "status@example.test" }));
+    const none = await deliveryError(
+      sendToChannel({ kind: "email", config: { to: ["a@example.test"] } }, incidentEvent("x"), { smtp: null, from: "status@example.test" }),
+    );
     expect(none.permanent).toBe(true);
     expect(none.message).toBe("SMTP_URL is not set");
   });
@@ -413,7 +438,9 @@ describe("email over SMTP", () => {
   it("a failed login is permanent and never shows the credentials", async () => {
     const withAuth = smtpTransportFromEnv({ SMTP_URL: `smtp://mailer:wr%40ng-pass-9@127.0.0.1:${port}` })!;
     try {
-      const err = await deliveryError(sendToSubscriber("reader@example.test", incidentEvent("x"), { smtp: withAuth, from: "status@example.test" }));
+      const err = await deliveryError(
+        sendToSubscriber("reader@example.test", incidentEvent("x"), { smtp: withAuth, from: "status@example.test" }),
+      );
       expect(err.permanent).toBe(true);
       expect(err.message).toContain("535");
       expect(err.message).not.toContain("wr@ng-pass-9");
@@ -435,7 +462,9 @@ describe("email over SMTP", () => {
     await closed.close();
     const down = smtpTransportFromEnv({ SMTP_URL: `smtp://127.0.0.1:${closed.port}` })!;
     try {
-      const err = await deliveryError(sendToSubscriber("reader@example.test", incidentEvent("x"), { smtp: down, from: "status@example.test" }));
+      const err = await deliveryError(
+        sendToSubscriber("reader@example.test", incidentEvent("x"), { smtp: down, from: "status@example.test" }),
+      );
       expect(err.permanent).toBe(false);
     } finally {
       down.close();

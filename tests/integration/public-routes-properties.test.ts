@@ -9,7 +9,7 @@ import { createTempDb, type TempDb } from "../helpers/temp-db";
 import { seedPublicFixture } from "../helpers/public-fixture";
 import { startWeb } from "../helpers/web-process";
 import { closeRawHttp, looseEncode, rawGet, wellFormed, type RawAnswer } from "../helpers/raw-http";
-import { STATUSPAGE_ENDPOINTS } from "../../monitors/api/statuspage-v2";
+import { STATUSPAGE_ENDPOINTS } from "@/monitors/api/statuspage-v2";
 
 /** Fixed, so a run is repeatable; FC_SEED=<n> replays another one. Printed on failure. */
 const SEED = Number(process.env.FC_SEED ?? 20_261_128);
@@ -68,7 +68,20 @@ const HOSTILE = [
 ];
 
 // Raw, well-formed percent-escapes appended as written: encoded traversal, NUL, markup, emoji, double encoding.
-const RAW_ESCAPES = ["%2f", "..%2f..%2f", "%2e%2e%2f", "%2e%2e", "%00", "%3Cscript%3Ealert(1)%3C%2Fscript%3E", "%22%3E%3Csvg%20onload%3Dalert(1)%3E", "%F0%9F%98%80", "%252e%252e%252f", "%C3%BC", "%20", "%0d%0a"];
+const RAW_ESCAPES = [
+  "%2f",
+  "..%2f..%2f",
+  "%2e%2e%2f",
+  "%2e%2e",
+  "%00",
+  "%3Cscript%3Ealert(1)%3C%2Fscript%3E",
+  "%22%3E%3Csvg%20onload%3Dalert(1)%3E",
+  "%F0%9F%98%80",
+  "%252e%252e%252f",
+  "%C3%BC",
+  "%20",
+  "%0d%0a",
+];
 
 // Malformed escapes: only where no dynamic segment decodes them (see the known-bug test below).
 const MALFORMED_ESCAPES = ["%", "%zz", "%ff", "%E0%A4", "%C0%AF", "%%", "%2", "%u003c"];
@@ -89,7 +102,10 @@ const oneText = fc.oneof(
   { weight: 1, arbitrary: longString },
 );
 /** Any text: one hostile piece, or a few glued together. */
-const text = fc.oneof({ weight: 3, arbitrary: oneText }, { weight: 1, arbitrary: fc.array(oneText, { minLength: 2, maxLength: 3 }).map((a) => a.join("")) });
+const text = fc.oneof(
+  { weight: 3, arbitrary: oneText },
+  { weight: 1, arbitrary: fc.array(oneText, { minLength: 2, maxLength: 3 }).map((a) => a.join("")) },
+);
 
 interface Piece {
   /** What goes on the wire. */
@@ -111,17 +127,27 @@ const queryValue = (valid: string[] = []): fc.Arbitrary<Piece> => {
   const options: Array<fc.WeightedArbitrary<Piece>> = [
     { weight: 2, arbitrary: text.map((s) => ({ wire: encodeURIComponent(wellFormed(s)), raw: [s] })) },
     { weight: 2, arbitrary: text.map((s) => ({ wire: looseEncode(s).replace(/&/g, "%26"), raw: [s] })) },
-    { weight: 1, arbitrary: fc.tuple(text, fc.constantFrom(...MALFORMED_ESCAPES, ...RAW_ESCAPES)).map(([s, e]) => ({ wire: looseEncode(s).replace(/&/g, "%26") + e, raw: [s] })) },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(text, fc.constantFrom(...MALFORMED_ESCAPES, ...RAW_ESCAPES))
+        .map(([s, e]) => ({ wire: looseEncode(s).replace(/&/g, "%26") + e, raw: [s] })),
+    },
   ];
-  if (valid.length) options.push({ weight: 2, arbitrary: fc.constantFrom(...valid).map((v) => ({ wire: encodeURIComponent(v), raw: [] })) });
+  if (valid.length)
+    options.push({ weight: 2, arbitrary: fc.constantFrom(...valid).map((v) => ({ wire: encodeURIComponent(v), raw: [] })) });
   return fc.oneof(...options);
 };
 
 /** A query string of known and random keys, repeated keys included; "" or "?…". */
 const query = (known: Record<string, string[]> = {}): fc.Arbitrary<Piece> => {
   const names = Object.keys(known);
-  const randomPair = fc.tuple(queryValue(), queryValue()).map(([k, v]) => ({ wire: `${k.wire.replace(/=/g, "%3D")}=${v.wire}`, raw: [...k.raw, ...v.raw] }));
-  const knownPair = names.length ? fc.constantFrom(...names).chain((k) => queryValue(known[k]).map((v) => ({ wire: `${k}=${v.wire}`, raw: v.raw }))) : null;
+  const randomPair = fc
+    .tuple(queryValue(), queryValue())
+    .map(([k, v]) => ({ wire: `${k.wire.replace(/=/g, "%3D")}=${v.wire}`, raw: [...k.raw, ...v.raw] }));
+  const knownPair = names.length
+    ? fc.constantFrom(...names).chain((k) => queryValue(known[k]).map((v) => ({ wire: `${k}=${v.wire}`, raw: v.raw })))
+    : null;
   const pair = knownPair ? fc.oneof({ weight: 3, arbitrary: knownPair }, { weight: 1, arbitrary: randomPair }) : randomPair;
   return fc
     .array(pair, { maxLength: 5 })
@@ -145,7 +171,8 @@ interface Req {
 }
 
 /** Sometimes a trailing slash, which Next answers with a 308 to the path without it. */
-const withSlash = (r: fc.Arbitrary<Req>) => fc.tuple(r, fc.integer({ min: 0, max: 9 })).map(([req, n]) => (n === 0 ? { ...req, path: `${req.path}/` } : req));
+const withSlash = (r: fc.Arbitrary<Req>) =>
+  fc.tuple(r, fc.integer({ min: 0, max: 9 })).map(([req, n]) => (n === 0 ? { ...req, path: `${req.path}/` } : req));
 
 const badgeReq = withSlash(
   fc
@@ -163,18 +190,29 @@ const badgeReq = withSlash(
       }),
     )
     .chain(([slug, kind, ext, q]) =>
-      fc.option(fc.oneof(fc.constant("etag"), fc.constant("*"), text.map((s) => looseEncode(s, { keepPercent: true }))), { freq: 3 }).map((inm) => ({
-        path: `/badge/${slug.wire}/${kind.wire}.${ext.wire}`,
-        query: q.wire,
-        raw: [...slug.raw, ...kind.raw, ...ext.raw, ...q.raw],
-        tag: slug.wire === HIDDEN_SLUG ? "hidden" : undefined,
-        ifNoneMatch: inm ?? undefined,
-      })),
+      fc
+        .option(
+          fc.oneof(
+            fc.constant("etag"),
+            fc.constant("*"),
+            text.map((s) => looseEncode(s, { keepPercent: true })),
+          ),
+          { freq: 3 },
+        )
+        .map((inm) => ({
+          path: `/badge/${slug.wire}/${kind.wire}.${ext.wire}`,
+          query: q.wire,
+          raw: [...slug.raw, ...kind.raw, ...ext.raw, ...q.raw],
+          tag: slug.wire === HIDDEN_SLUG ? "hidden" : undefined,
+          ifNoneMatch: inm ?? undefined,
+        })),
     ),
 );
 
 const pageBadgeReq = withSlash(
-  fc.tuple(known(["status.svg", "status.json"]), query(Object.fromEntries(BADGE_PARAMS.map((p) => [p, []])))).map(([file, q]) => ({ path: `/badge/${file.wire}`, query: q.wire, raw: q.raw })),
+  fc
+    .tuple(known(["status.svg", "status.json"]), query(Object.fromEntries(BADGE_PARAMS.map((p) => [p, []]))))
+    .map(([file, q]) => ({ path: `/badge/${file.wire}`, query: q.wire, raw: q.raw })),
 );
 
 const apiReq = withSlash(
@@ -182,7 +220,12 @@ const apiReq = withSlash(
     .tuple(
       fc.oneof(
         { weight: 3, arbitrary: known(STATUSPAGE_ENDPOINTS.map((e) => `${e}.json`)) },
-        { weight: 2, arbitrary: fc.array(segment(), { minLength: 1, maxLength: 3 }).map((ss) => ({ wire: ss.map((s) => s.wire).join("/"), raw: ss.flatMap((s) => s.raw) })) },
+        {
+          weight: 2,
+          arbitrary: fc
+            .array(segment(), { minLength: 1, maxLength: 3 })
+            .map((ss) => ({ wire: ss.map((s) => s.wire).join("/"), raw: ss.flatMap((s) => s.raw) })),
+        },
         { weight: 1, arbitrary: segment().map((s) => ({ wire: `${s.wire}.json`, raw: s.raw })) },
       ),
       query({ callback: [], page: ["1", "-1"], limit: ["10"] }),
@@ -191,12 +234,17 @@ const apiReq = withSlash(
 );
 
 const monitorReq = withSlash(
-  fc.tuple(fc.oneof({ weight: 1, arbitrary: known([...PUBLIC_SLUGS, HIDDEN_SLUG]) }, { weight: 3, arbitrary: segment() }), query({ window: ["24h", "7d", "30d", "90d"], range: ["7d"] })).map(([s, q]) => ({
-    path: `/monitors/${s.wire}`,
-    query: q.wire,
-    raw: [...s.raw, ...q.raw],
-    tag: s.wire === HIDDEN_SLUG ? "hidden" : undefined,
-  })),
+  fc
+    .tuple(
+      fc.oneof({ weight: 1, arbitrary: known([...PUBLIC_SLUGS, HIDDEN_SLUG]) }, { weight: 3, arbitrary: segment() }),
+      query({ window: ["24h", "7d", "30d", "90d"], range: ["7d"] }),
+    )
+    .map(([s, q]) => ({
+      path: `/monitors/${s.wire}`,
+      query: q.wire,
+      raw: [...s.raw, ...q.raw],
+      tag: s.wire === HIDDEN_SLUG ? "hidden" : undefined,
+    })),
 );
 
 const dateLike = fc
@@ -207,7 +255,10 @@ const historyReq = withSlash(
   fc
     .oneof(
       { weight: 3, arbitrary: dateLike.map((d) => ({ wire: `?before=${d}`, raw: [] as string[] })) },
-      { weight: 1, arbitrary: known(["?before=0000-01-01", "?before=0000-03-31", "?before=9999-12-31", "?before=1970-01-01", "?before=2024-02-30"]) },
+      {
+        weight: 1,
+        arbitrary: known(["?before=0000-01-01", "?before=0000-03-31", "?before=9999-12-31", "?before=1970-01-01", "?before=2024-02-30"]),
+      },
       { weight: 3, arbitrary: query({ before: ["2020-01-01", "1999-12-31"] }) },
     )
     .map((q) => ({ path: "/history", query: q.wire, raw: q.raw })),
@@ -225,10 +276,19 @@ const incidentReq = (ids: { active: number; resolved: number; hidden: number }) 
         ),
         query(),
       )
-      .map(([s, q]) => ({ path: `/incidents/${s.wire}`, query: q.wire, raw: [...s.raw, ...q.raw], tag: s.wire === String(ids.hidden) ? "hidden" : undefined })),
+      .map(([s, q]) => ({
+        path: `/incidents/${s.wire}`,
+        query: q.wire,
+        raw: [...s.raw, ...q.raw],
+        tag: s.wire === String(ids.hidden) ? "hidden" : undefined,
+      })),
   );
 
-const fixedPageReq = withSlash(fc.tuple(known(["/", "/history.atom", "/history.rss", "/metrics"]), query()).map(([p, q]) => ({ path: p.wire, query: q.wire, raw: q.raw })));
+const fixedPageReq = withSlash(
+  fc
+    .tuple(known(["/", "/history.atom", "/history.rss", "/metrics"]), query())
+    .map(([p, q]) => ({ path: p.wire, query: q.wire, raw: q.raw })),
+);
 
 /**
  * Paths under no route (the first segment starts with "zz"), with any escapes at all: malformed
@@ -335,7 +395,8 @@ describe("public routes under generated paths and queries (fast-check, real web 
       if (type.includes("json")) {
         // Reflected text inside JSON is a JSON string: it has to parse.
         expect(() => JSON.parse(body), say("a JSON content type with a body that is not JSON")).not.toThrow();
-        for (const s of markup(req.raw)) if (body.includes(s)) expect(body, say("reflected but not as JSON")).toContain(JSON.stringify(s).slice(1, -1));
+        for (const s of markup(req.raw))
+          if (body.includes(s)) expect(body, say("reflected but not as JSON")).toContain(JSON.stringify(s).slice(1, -1));
       } else {
         for (const s of markup(req.raw)) expect(body.includes(s), say(`input markup reflected unescaped: ${s.slice(0, 200)}`)).toBe(false);
       }
@@ -363,7 +424,9 @@ describe("public routes under generated paths and queries (fast-check, real web 
     if (out.failed) {
       // The assertion's own message already names the request and shows the answer.
       const why = out.errorInstance instanceof Error ? out.errorInstance.message : String(out.errorInstance);
-      throw new Error(`${name}: property failed after ${out.numRuns} runs (shrunk ${out.numShrinks} times); replay with FC_SEED=${SEED} (this property's seed ${seed}, path ${out.counterexamplePath})\n${why.slice(0, 4000)}`);
+      throw new Error(
+        `${name}: property failed after ${out.numRuns} runs (shrunk ${out.numShrinks} times); replay with FC_SEED=${SEED} (this property's seed ${seed}, path ${out.counterexamplePath})\n${why.slice(0, 4000)}`,
+      );
     }
   }
 

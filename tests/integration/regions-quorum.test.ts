@@ -1,13 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTempDb, type TempDb } from "../helpers/temp-db";
+import { missing } from "../helpers/external-parts";
 import { startHttp } from "../helpers/loopback";
 import { writeConfig } from "../helpers/agent-process";
-import { heartbeatsByRegion, probeGaps, regionOfUserAgent, startRegionalAgent, waitForBalancedLeases, type RegionalAgent } from "../helpers/regions-agents";
+import {
+  heartbeatsByRegion,
+  probeGaps,
+  regionOfUserAgent,
+  startRegionalAgent,
+  waitForBalancedLeases,
+  type RegionalAgent,
+} from "../helpers/regions-agents";
 import { sleep } from "../helpers/regions";
-import { slotContaining } from "../../monitors/schedule/slots";
-import { decideSlots, QUORUM_REGION } from "../../monitors/regions/quorum-decider";
-import { openDatabase, type Db } from "../../monitors/store/client";
-import { buildAgentIfNeeded } from "../../scripts/build-agent.mjs";
+import { slotContaining } from "@/monitors/schedule/slots";
+import { decideSlots, QUORUM_REGION } from "@/monitors/regions/quorum-decider";
+import { openDatabase, type Db } from "@/monitors/store/client";
+import { buildAgentIfNeeded } from "@/scripts/build-agent.mjs";
 
 // Three regions with two real agent processes each (the bundle `npm run agent` runs), one
 // PostgreSQL database, loopback targets that tell the regions apart by their User-Agent.
@@ -32,7 +40,7 @@ interface Hit {
   at: number;
 }
 
-describe("three regions × two agents on PostgreSQL, decided by quorum", () => {
+describe.skipIf(missing("postgres"))("three regions × two agents on PostgreSQL, decided by quorum", () => {
   let t: TempDb;
   let target: Awaited<ReturnType<typeof startHttp>>;
   const hits: Hit[] = [];
@@ -46,7 +54,13 @@ describe("three regions × two agents on PostgreSQL, decided by quorum", () => {
   let endAt = 0;
   let killed: RegionalAgent;
 
-  const outputs = () => agents.map((a) => `--- ${a.region} #${a.index} (exit ${a.process.child.exitCode ?? a.process.child.signalCode ?? "running"})\n${a.process.output()}`).join("\n");
+  const outputs = () =>
+    agents
+      .map(
+        (a) =>
+          `--- ${a.region} #${a.index} (exit ${a.process.child.exitCode ?? a.process.child.signalCode ?? "running"})\n${a.process.output()}`,
+      )
+      .join("\n");
 
   beforeAll(async () => {
     // The global setup builds the bundle; this covers running the file on its own.
@@ -76,7 +90,7 @@ describe("three regions × two agents on PostgreSQL, decided by quorum", () => {
 
     // One at a time: every agent syncs the config in a transaction serialised by an advisory lock,
     // and on a busy machine the last of several starting together can exceed the transaction's
-    // 5 s timeout waiting for the others (monitors/config/sync.ts; see the report).
+    // 5 s timeout waiting for the others (monitors/store/config-sync.ts; see the report).
     // The failing region starts last, as before (with quorum 2 a slot only it reported stays up anyway).
     for (const region of [...REGIONS.filter((r) => r !== FAILING_REGION), FAILING_REGION]) {
       for (const index of [0, 1]) {
@@ -112,7 +126,10 @@ describe("three regions × two agents on PostgreSQL, decided by quorum", () => {
       const incidents = await t.db.incident.count();
       const unhandled = await t.db.stateChange.count({ where: { handledAt: null } });
       if (!pending && incidents && !unhandled) break;
-      if (Date.now() > until) throw new Error(`slots or incidents not settled: ${pending} region checks undecided, ${incidents} incidents, ${unhandled} unhandled changes\n${outputs()}`);
+      if (Date.now() > until)
+        throw new Error(
+          `slots or incidents not settled: ${pending} region checks undecided, ${incidents} incidents, ${unhandled} unhandled changes\n${outputs()}`,
+        );
       await sleep(250);
     }
   }, 110_000);
@@ -149,7 +166,9 @@ describe("three regions × two agents on PostgreSQL, decided by quorum", () => {
       expect([r.status, r.effective, r.error], r.slot.toISOString()).toEqual(["up", "up", null]);
     }
     // The slots the failing region took part in are up although it said down.
-    const withFailing = results.filter((r) => (r.details as { regions?: Record<string, string> } | null)?.regions?.[FAILING_REGION] === "down");
+    const withFailing = results.filter(
+      (r) => (r.details as { regions?: Record<string, string> } | null)?.regions?.[FAILING_REGION] === "down",
+    );
     expect(withFailing.length).toBeGreaterThanOrEqual(4);
     for (const r of withFailing) expect((r.details as { quorum: number }).quorum).toBe(2);
 
@@ -182,7 +201,10 @@ describe("three regions × two agents on PostgreSQL, decided by quorum", () => {
     // The other monitors never failed.
     for (const slug of STEADY) {
       const changes = await t.db.stateChange.findMany({ where: { monitorId: monitorIds.get(slug)! } });
-      expect(changes.map((c) => `${c.fromStatus}->${c.toStatus}`), slug).toEqual(["unknown->up"]);
+      expect(
+        changes.map((c) => `${c.fromStatus}->${c.toStatus}`),
+        slug,
+      ).toEqual(["unknown->up"]);
     }
   });
 
@@ -191,7 +213,8 @@ describe("three regions × two agents on PostgreSQL, decided by quorum", () => {
     const before = checks.filter((c) => c.slot.getTime() >= balancedAt && c.slot.getTime() < killedAt - 500);
     for (const region of REGIONS) {
       const byAgent = new Map<string, Set<number>>();
-      for (const c of before.filter((c) => c.region === region)) byAgent.set(c.agentId, new Set([...(byAgent.get(c.agentId) ?? []), c.monitorId]));
+      for (const c of before.filter((c) => c.region === region))
+        byAgent.set(c.agentId, new Set([...(byAgent.get(c.agentId) ?? []), c.monitorId]));
       expect(byAgent.size, `agents of ${region} before the kill`).toBe(2);
       const sets = [...byAgent.values()];
       // Both did part of the work (3 + 3 when no lease moved, which needs an agent to stall for a
@@ -200,7 +223,9 @@ describe("three regions × two agents on PostgreSQL, decided by quorum", () => {
       expect(new Set([...sets[0], ...sets[1]]).size, region).toBe(SLUGS.length);
     }
     // Once the dead agent's leases expired, one agent probes all of its region's monitors.
-    const after = checks.filter((c) => c.region === KILLED_REGION && c.slot.getTime() > killedAt + LEASES.ttlMs + LEASES.renewMs + INTERVAL_MS);
+    const after = checks.filter(
+      (c) => c.region === KILLED_REGION && c.slot.getTime() > killedAt + LEASES.ttlMs + LEASES.renewMs + INTERVAL_MS,
+    );
     const survivors = new Set(after.map((c) => c.agentId));
     expect(survivors.size).toBe(1);
     expect(new Set(after.map((c) => c.monitorId)).size).toBe(SLUGS.length);
@@ -227,11 +252,16 @@ describe("three regions × two agents on PostgreSQL, decided by quorum", () => {
         const key = `${slug}|${region}`;
         const requested = (probed.get(key) ?? []).sort((a, b) => a - b);
         const twice = requested.filter((s, i) => i > 0 && requested[i - 1] === s);
-        if (twice.length) problems.push(`${key}: slots requested more than once: ${twice.map((s) => new Date(s).toISOString()).join(", ")}`);
+        if (twice.length)
+          problems.push(`${key}: slots requested more than once: ${twice.map((s) => new Date(s).toISOString()).join(", ")}`);
         const written = checks.filter((c) => c.monitorId === id && c.region === region).map((c) => c.slot.getTime());
         // Every stored check was a real request of that slot.
-        for (const s of written) if (!requested.includes(s)) problems.push(`${key}: region check of ${new Date(s).toISOString()} without a request`);
-        for (const [what, slots] of [["requests", requested], ["region checks", written]] as const) {
+        for (const s of written)
+          if (!requested.includes(s)) problems.push(`${key}: region check of ${new Date(s).toISOString()} without a request`);
+        for (const [what, slots] of [
+          ["requests", requested],
+          ["region checks", written],
+        ] as const) {
           for (const g of probeGaps([...new Set(slots)], balancedAt, lastDue, 2 * INTERVAL_MS)) problems.push(`${key} ${what}: ${g}`);
         }
       }
@@ -246,7 +276,7 @@ describe("three regions × two agents on PostgreSQL, decided by quorum", () => {
   });
 });
 
-describe("agents deciding the same monitor's slots at once", () => {
+describe.skipIf(missing("postgres"))("agents deciding the same monitor's slots at once", () => {
   it("never base a decision on state another agent has just replaced", async () => {
     // Every agent of every region runs decideSlots after each write and every second. Here four
     // clients do so in tight loops while region checks of one monitor arrive, alternating up and
@@ -259,19 +289,67 @@ describe("agents deciding the same monitor's slots at once", () => {
     const clients: Db[] = [];
     try {
       const seen = { startedAt: new Date(), lastSeenAt: new Date(Date.now() + 3_600_000), hostname: "test" };
-      await t.db.agent.createMany({ data: [{ id: "agent-x", region: "eu-west", ...seen }, { id: "agent-y", region: "us-east", ...seen }] });
-      await t.db.monitor.createMany({ data: Array.from({ length: 199 }, (_, i) => ({ slug: `pad-${i}`, name: "Pad", kind: "tcp", config: {}, intervalSec: 60, timeoutMs: 100, phaseMs: 0 })) });
+      await t.db.agent.createMany({
+        data: [
+          { id: "agent-x", region: "eu-west", ...seen },
+          { id: "agent-y", region: "us-east", ...seen },
+        ],
+      });
+      await t.db.monitor.createMany({
+        data: Array.from({ length: 199 }, (_, i) => ({
+          slug: `pad-${i}`,
+          name: "Pad",
+          kind: "tcp",
+          config: {},
+          intervalSec: 60,
+          timeoutMs: 100,
+          phaseMs: 0,
+        })),
+      });
       const pads = await t.db.monitor.findMany({ select: { id: true } });
       const later = new Date(Date.now() + 3_600_000);
-      await t.db.regionCheck.createMany({ data: pads.map((p) => ({ monitorId: p.id, slot: later, region: "eu-west", agentId: "agent-x", latenessMs: 0, status: "up", totalMs: 5 })) });
-      const m = await t.db.monitor.create({ data: { slug: "flip", name: "Flip", kind: "tcp", config: {}, intervalSec: 1, timeoutMs: 100, phaseMs: 0, confirmDown: 1, confirmUp: 1, regions: ["eu-west"] } });
+      await t.db.regionCheck.createMany({
+        data: pads.map((p) => ({
+          monitorId: p.id,
+          slot: later,
+          region: "eu-west",
+          agentId: "agent-x",
+          latenessMs: 0,
+          status: "up",
+          totalMs: 5,
+        })),
+      });
+      const m = await t.db.monitor.create({
+        data: {
+          slug: "flip",
+          name: "Flip",
+          kind: "tcp",
+          config: {},
+          intervalSec: 1,
+          timeoutMs: 100,
+          phaseMs: 0,
+          confirmDown: 1,
+          confirmUp: 1,
+          regions: ["eu-west"],
+        },
+      });
       for (let i = 0; i < 4; i++) clients.push((await openDatabase(t.url, { poolSize: 2 })).db);
       const base = Math.floor(Date.now() / 1000) * 1000 - 86_400_000;
       let n = 0;
       let stop = false;
       const inserting = (async () => {
         while (!stop) {
-          await t.db.regionCheck.create({ data: { monitorId: m.id, slot: new Date(base + n * 1000), region: "eu-west", agentId: "agent-x", latenessMs: 0, status: n % 2 ? "down" : "up", totalMs: n % 2 ? null : 5 } });
+          await t.db.regionCheck.create({
+            data: {
+              monitorId: m.id,
+              slot: new Date(base + n * 1000),
+              region: "eu-west",
+              agentId: "agent-x",
+              latenessMs: 0,
+              status: n % 2 ? "down" : "up",
+              totalMs: n % 2 ? null : 5,
+            },
+          });
           n++;
         }
       })();
@@ -298,7 +376,10 @@ describe("agents deciding the same monitor's slots at once", () => {
       const broken = changes.filter((c, i) => i > 0 && (c.fromStatus !== changes[i - 1].toStatus || c.at <= changes[i - 1].at));
       expect(broken.map((c) => `${c.fromStatus}->${c.toStatus} at slot ${(c.at.getTime() - base) / 1000}`)).toEqual([]);
       expect(changes.length).toBe(n);
-      expect(await t.db.monitorState.findUnique({ where: { monitorId: m.id } })).toMatchObject({ status: (n - 1) % 2 ? "down" : "up", lastSlot: new Date(base + (n - 1) * 1000) });
+      expect(await t.db.monitorState.findUnique({ where: { monitorId: m.id } })).toMatchObject({
+        status: (n - 1) % 2 ? "down" : "up",
+        lastSlot: new Date(base + (n - 1) * 1000),
+      });
       // The other monitors' slots wait for the region that has not reported.
       expect(await t.db.regionCheck.count({ where: { decidedAt: null } })).toBe(199);
     } finally {

@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Database from "better-sqlite3";
 import { createTempDb, testProvider, type TempDb } from "../helpers/temp-db";
-import { ResultWriter, type LiveState } from "../../monitors/store/result-writer";
-import { INITIAL_STATE, type Observed } from "../../monitors/state/hysteresis";
-import { applyRetention } from "../../monitors/store/retention";
-import { uptimeForAll } from "../../monitors/queries/uptime";
-import { resolveDatabaseTarget } from "../../monitors/store/database-url";
+import { resultWriter, type LiveState } from "@/monitors/store/result-writer";
+import { INITIAL_STATE } from "@/monitors/evaluate/hysteresis";
+import type { Observed } from "@/monitors/core/status";
+import { applyRetention } from "@/monitors/store/retention";
+import { uptimeForAll } from "@/monitors/queries/uptime";
+import { resolveDatabaseTarget } from "@/monitors/store/database-url";
 
 const MIN = 60_000;
 const DAY = 86_400_000;
@@ -17,7 +18,9 @@ describe(`result writer on ${testProvider()}`, () => {
 
   beforeAll(async () => {
     t = await createTempDb();
-    const m = await t.db.monitor.create({ data: { slug: "w", name: "W", kind: "tcp", config: {}, intervalSec: 60, timeoutMs: 1000, phaseMs: 0 } });
+    const m = await t.db.monitor.create({
+      data: { slug: "w", name: "W", kind: "tcp", config: {}, intervalSec: 60, timeoutMs: 1000, phaseMs: 0 },
+    });
     monitorId = m.id;
     states.set(monitorId, { hysteresis: INITIAL_STATE, lastSlot: null, confirm: { down: 3, up: 2 } });
   });
@@ -28,12 +31,17 @@ describe(`result writer on ${testProvider()}`, () => {
     region: "default",
     slot,
     latenessMs: 1,
-    result: { status, phases: { totalMs: latency }, details: {}, ...(status === "down" ? { errorClass: "connect" as const, error: "ECONNREFUSED" } : {}) },
+    result: {
+      status,
+      phases: { totalMs: latency },
+      details: {},
+      ...(status === "down" ? { errorClass: "connect" as const, error: "ECONNREFUSED" } : {}),
+    },
   });
 
   it("corrects earlier slots in the database when an outage is confirmed in a later batch", async () => {
     const base = Date.now() - 30 * MIN - ((Date.now() - 30 * MIN) % MIN);
-    const writer = new ResultWriter(t.db, states);
+    const writer = resultWriter(t.db, states);
     const seq: Observed[] = ["up", "down", "down", "down", "up", "up"];
     for (let i = 0; i < seq.length; i++) {
       writer.push(outcome(base + i * MIN, seq[i]));
@@ -47,13 +55,17 @@ describe(`result writer on ${testProvider()}`, () => {
     writer.push(outcome(base, "up"));
     await writer.flush();
     expect(await t.db.checkResult.count({ where: { monitorId } })).toBe(6);
-    expect(writer.stats.skippedDuplicates).toBe(1);
+    expect(writer.counts.skippedDuplicates).toBe(1);
   });
 
   it("maintenance slots are stored as maintenance and left out of uptime", async () => {
     const start = Date.now() - 20 * MIN;
-    const w = await t.db.maintenance.create({ data: { title: "upgrade", startsAt: new Date(start), endsAt: new Date(start + 10 * MIN), monitors: { create: [{ monitorId }] } } });
-    const writer = new ResultWriter(t.db, states, { isUnderMaintenance: (id, slot) => id === monitorId && slot >= start && slot < start + 10 * MIN });
+    const w = await t.db.maintenance.create({
+      data: { title: "upgrade", startsAt: new Date(start), endsAt: new Date(start + 10 * MIN), monitors: { create: [{ monitorId }] } },
+    });
+    const writer = resultWriter(t.db, states, {
+      isUnderMaintenance: (id, slot) => id === monitorId && slot >= start && slot < start + 10 * MIN,
+    });
     const before = (await uptimeForAll(t.db)).get(monitorId)!["24h"];
     for (let i = 0; i < 5; i++) writer.push(outcome(start + i * MIN, "down"));
     await writer.flush();
@@ -70,7 +82,7 @@ describe(`result writer on ${testProvider()}`, () => {
     const other = new Database((target as { filePath: string }).filePath);
     other.exec("BEGIN IMMEDIATE");
     other.prepare(`UPDATE "Setting" SET "key" = "key"`).run();
-    const writer = new ResultWriter(t.db, states);
+    const writer = resultWriter(t.db, states);
     const start = Date.now() - 5 * MIN;
     const before = await t.db.checkResult.count({ where: { monitorId } });
     writer.push(outcome(start, "up"));
@@ -84,7 +96,7 @@ describe(`result writer on ${testProvider()}`, () => {
   });
 
   it("retention drops old raw results and fine rollups, and the year's uptime stays the same", async () => {
-    const writer = new ResultWriter(t.db, states);
+    const writer = resultWriter(t.db, states);
     const old = Date.now() - 100 * DAY;
     for (let i = 0; i < 5; i++) writer.push(outcome(old + i * MIN, i === 2 ? "degraded" : "up"));
     // the writer refuses slots older than the last one, so write the old ones through a fresh state

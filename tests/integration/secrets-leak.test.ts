@@ -15,9 +15,9 @@ import { createTempDb, type TempDb } from "../helpers/temp-db";
 import { startHttp } from "../helpers/loopback";
 import { freePort, startWeb } from "../helpers/web-process";
 import { startAgent, type AgentProcess } from "../helpers/agent-process";
-import { hashPassword } from "../../monitors/auth/password";
-import { createSession, SESSION_COOKIE } from "../../monitors/auth/sessions";
-import { STATUSPAGE_ENDPOINTS } from "../../monitors/api/statuspage-v2";
+import { hashPassword } from "@/monitors/auth/password";
+import { createSession, SESSION_COOKIE } from "@/monitors/auth/sessions";
+import { STATUSPAGE_ENDPOINTS } from "@/monitors/api/statuspage-v2";
 
 // Distinctive values: any of them, anywhere but where the operator put it, is a leak.
 const SECRETS = {
@@ -60,7 +60,9 @@ const NEEDLES = needlesFor(SECRETS, [
   { name: "registry Basic credentials", value: b64(`${SECRETS.REGISTRY_USER}:${SECRETS.REGISTRY_PASSWORD}`) },
   { name: "SMTP AUTH PLAIN", value: b64(`\0${SMTP_USER}\0${SECRETS.SMTP_PASSWORD}`) },
 ]);
-const QUOTED_NEEDLES = needlesFor(QUOTED, [{ name: "quoting registry Basic credentials", value: b64(`${QUOTED.QUOTING_REGISTRY_USER}:${QUOTED.QUOTING_REGISTRY_PASSWORD}`) }]);
+const QUOTED_NEEDLES = needlesFor(QUOTED, [
+  { name: "quoting registry Basic credentials", value: b64(`${QUOTED.QUOTING_REGISTRY_USER}:${QUOTED.QUOTING_REGISTRY_PASSWORD}`) },
+]);
 
 /** The decoded Basic credentials of a request, as a careless registry might quote them. */
 function echoedBasic(req: IncomingMessage): string {
@@ -98,7 +100,10 @@ describe("secrets from the environment never leak", () => {
   async function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
     const r = await fetch(`${web.url}${path}`, { headers, redirect: "manual" });
     const body = await r.text();
-    collect(`GET ${path}${headers.authorization ? " (with the metrics token)" : ""}${headers.cookie ? " (admin)" : ""} → ${r.status}`, `${[...r.headers].map(([k, v]) => `${k}: ${v}`).join("\n")}\n\n${body}`);
+    collect(
+      `GET ${path}${headers.authorization ? " (with the metrics token)" : ""}${headers.cookie ? " (admin)" : ""} → ${r.status}`,
+      `${[...r.headers].map(([k, v]) => `${k}: ${v}`).join("\n")}\n\n${body}`,
+    );
     return { status: r.status, body };
   }
 
@@ -132,9 +137,15 @@ describe("secrets from the environment never leak", () => {
         echoed.push(body);
         const url = req.url ?? "";
         if (url.startsWith("/v2/")) {
-          const message = quoteCredentials ? `authentication required; got ${String(req.headers.authorization ?? "no credentials")} (${echoedBasic(req)})` : "authentication required";
+          const message = quoteCredentials
+            ? `authentication required; got ${String(req.headers.authorization ?? "no credentials")} (${echoedBasic(req)})`
+            : "authentication required";
           const e = { errors: [{ code: "UNAUTHORIZED", message, detail: JSON.parse(body) }] };
-          res.writeHead(401, { "content-type": "application/json", "www-authenticate": 'Basic realm="echo-registry"', "docker-distribution-api-version": "registry/2.0" });
+          res.writeHead(401, {
+            "content-type": "application/json",
+            "www-authenticate": 'Basic realm="echo-registry"',
+            "docker-distribution-api-version": "registry/2.0",
+          });
           return res.end(req.method === "HEAD" ? undefined : JSON.stringify(e));
         }
         if (url.startsWith("/hooks/")) {
@@ -143,7 +154,10 @@ describe("secrets from the environment never leak", () => {
           return res.end(`receiver error for ${body}`);
         }
         // Discord-style and the http monitor's health endpoint: 401 with the request echoed.
-        res.writeHead(401, { "content-type": "application/json", "www-authenticate": `Bearer error="invalid_token", echo="${String(req.headers.authorization ?? "").replace(/"/g, "")}"` });
+        res.writeHead(401, {
+          "content-type": "application/json",
+          "www-authenticate": `Bearer error="invalid_token", echo="${String(req.headers.authorization ?? "").replace(/"/g, "")}"`,
+        });
         res.end(body);
       });
     };
@@ -166,7 +180,13 @@ describe("secrets from the environment never leak", () => {
 
     // Channels through the real admin API, as an admin adds them.
     const channels = [
-      { name: "ops webhook", kind: "webhook", url: `${echo.url}/hooks/${SECRETS.WEBHOOK_PATH}?token=${SECRETS.WEBHOOK_QUERY}`, secret: SECRETS.WEBHOOK_SECRET, onCall: true },
+      {
+        name: "ops webhook",
+        kind: "webhook",
+        url: `${echo.url}/hooks/${SECRETS.WEBHOOK_PATH}?token=${SECRETS.WEBHOOK_QUERY}`,
+        secret: SECRETS.WEBHOOK_SECRET,
+        onCall: true,
+      },
       { name: "ops slack", kind: "slack", url: `http://127.0.0.1:${closedPort}/services/T0000/B0000/${SECRETS.SLACK_PATH}` },
       { name: "ops discord", kind: "discord", url: `${echo.url}/api/webhooks/123456/${SECRETS.DISCORD_PATH}` },
       { name: "ops email", kind: "email", to: "oncall@example.com" },
@@ -176,11 +196,26 @@ describe("secrets from the environment never leak", () => {
       expect(r.status, JSON.stringify(r.json)).toBe(200);
     }
     // A refused channel: the error names the field, never echoes the value.
-    await post("/admin/api/channel.create", { name: "bad slack", kind: "slack", url: `ftp://x:${SECRETS.SLACK_PATH}@127.0.0.1/${SECRETS.SLACK_PATH}` });
-    await post("/admin/api/channel.create", { name: "ops slack", kind: "slack", url: `http://127.0.0.1:${closedPort}/services/T0000/B0000/${SECRETS.SLACK_PATH}` });
-    await post("/admin/api/channel.create", { name: "short secret", kind: "webhook", url: `${echo.url}/hooks/${SECRETS.WEBHOOK_PATH}`, secret: "short" });
+    await post("/admin/api/channel.create", {
+      name: "bad slack",
+      kind: "slack",
+      url: `ftp://x:${SECRETS.SLACK_PATH}@127.0.0.1/${SECRETS.SLACK_PATH}`,
+    });
+    await post("/admin/api/channel.create", {
+      name: "ops slack",
+      kind: "slack",
+      url: `http://127.0.0.1:${closedPort}/services/T0000/B0000/${SECRETS.SLACK_PATH}`,
+    });
+    await post("/admin/api/channel.create", {
+      name: "short secret",
+      kind: "webhook",
+      url: `${echo.url}/hooks/${SECRETS.WEBHOOK_PATH}`,
+      secret: "short",
+    });
     // A confirmed subscriber: the agent mails them over the dead SMTP server.
-    await t.db.subscriber.create({ data: { email: "reader@example.com", confirmedAt: new Date(), unsubscribeTokenHash: "unused-hash-for-this-test" } });
+    await t.db.subscriber.create({
+      data: { email: "reader@example.com", confirmedAt: new Date(), unsubscribeTokenHash: "unused-hash-for-this-test" },
+    });
 
     const config = join(t.dir, "monitors.yaml");
     writeFileSync(
@@ -259,11 +294,14 @@ describe("secrets from the environment never leak", () => {
       expect(r.status, `${JSON.stringify(r.json)}\n${web.output().slice(-3000)}`).toBe(200);
     }
     const retried = Date.now() + 5_000;
-    while (Date.now() < retried && (await t.db.outbox.count({ where: { status: "pending", attempts: 0 } })) > 0) await new Promise((r) => setTimeout(r, 250));
+    while (Date.now() < retried && (await t.db.outbox.count({ where: { status: "pending", attempts: 0 } })) > 0)
+      await new Promise((r) => setTimeout(r, 250));
     // Someone subscribes on the public page: the confirmation mail fails in the web process.
-    await fetch(`${web.url}/api/subscribe`, { method: "POST", headers: { "content-type": "application/json", "x-status-request": "1", origin: web.url }, body: JSON.stringify({ email: "new@example.com" }) }).then(async (r) =>
-      collect(`POST /api/subscribe → ${r.status}`, await r.text()),
-    );
+    await fetch(`${web.url}/api/subscribe`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-status-request": "1", origin: web.url },
+      body: JSON.stringify({ email: "new@example.com" }),
+    }).then(async (r) => collect(`POST /api/subscribe → ${r.status}`, await r.text()));
   }, 300_000);
 
   afterAll(async () => {
@@ -309,7 +347,9 @@ describe("secrets from the environment never leak", () => {
       "/api/v2/nope.json",
       ...monitors.map((m) => `/monitors/${m}`),
       ...incidents.map((i) => `/incidents/${i.id}`),
-      ...monitors.flatMap((m) => ["status", "uptime", "response", "cert"].flatMap((k) => [`/badge/${m}/${k}.svg`, `/badge/${m}/${k}.json`])),
+      ...monitors.flatMap((m) =>
+        ["status", "uptime", "response", "cert"].flatMap((k) => [`/badge/${m}/${k}.svg`, `/badge/${m}/${k}.json`]),
+      ),
       "/badge/status.svg",
       "/badge/status.json",
       "/badge/registry-health/status.svg?window=bad",
@@ -335,7 +375,15 @@ describe("secrets from the environment never leak", () => {
   it("admin pages show channel hosts, never URL paths, queries or secrets", async () => {
     const cookie = { cookie: `${SESSION_COOKIE}=${session}` };
     const incidents = await t.db.incident.findMany({ select: { id: true } });
-    for (const p of ["/admin", "/admin/incidents/new", "/admin/maintenance", "/admin/channels", "/admin/users", "/admin/audit", ...incidents.map((i) => `/admin/incidents/${i.id}`)]) {
+    for (const p of [
+      "/admin",
+      "/admin/incidents/new",
+      "/admin/maintenance",
+      "/admin/channels",
+      "/admin/users",
+      "/admin/audit",
+      ...incidents.map((i) => `/admin/incidents/${i.id}`),
+    ]) {
       const r = await get(p, cookie);
       expect(r.status, p).toBe(200);
     }
@@ -352,15 +400,16 @@ describe("secrets from the environment never leak", () => {
 
   // A maintainer's action reads before it writes inside one transaction; if another connection
   // holds the write lock when it wants to write, SQLite answers busy at once. Nothing was saved,
-  // so the action runs again (monitors/store/busy-retry.ts).
+  // so the action runs again, for up to BUSY_RETRY_BUDGET_MS (monitors/store/busy-retry.ts).
   it("an admin command succeeds while another connection briefly holds the write lock", async () => {
     const channel = await t.db.notificationChannel.findFirstOrThrow({ where: { name: "ops slack" } });
     const holder = new Database(t.url.replace(/^file:/, ""), { fileMustExist: true });
     try {
       holder.exec("BEGIN IMMEDIATE");
       const pending = post("/admin/api/channel.enable", { id: channel.id, enabled: "1" });
-      // Long enough that the command surely reaches its write while the lock is held.
-      await new Promise((r) => setTimeout(r, 1000));
+      // Long enough that the command surely reaches its write while the lock is held, and longer
+      // than a fixed count of quick retries covers (the retries are bounded by time instead).
+      await new Promise((r) => setTimeout(r, 2000));
       holder.exec("COMMIT");
       const r = await pending;
       expect(r.status, JSON.stringify(r.json)).toBe(200);
@@ -382,12 +431,21 @@ describe("secrets from the environment never leak", () => {
   function storedRows(): Array<{ source: string; text: string }> {
     const sqlite = new Database(t.url.replace(/^file:/, ""), { readonly: true, fileMustExist: true });
     try {
-      const tables = (sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('_prisma_migrations', 'NotificationChannel')").all() as Array<{ name: string }>).map((r) => r.name);
+      const tables = (
+        sqlite
+          .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT IN ('_prisma_migrations', 'NotificationChannel')",
+          )
+          .all() as Array<{ name: string }>
+      ).map((r) => r.name);
       expect(tables).toEqual(expect.arrayContaining(["Outbox", "CheckResult", "MonitorState", "AuditLog", "Monitor", "IncidentUpdate"]));
       const rows: Array<{ source: string; text: string }> = [];
       for (const table of tables) {
         for (const row of sqlite.prepare(`SELECT * FROM "${table}"`).all() as Array<Record<string, unknown>>) {
-          rows.push({ source: `${table} row ${JSON.stringify(row.id ?? row.key ?? row.tokenHash ?? "")}`, text: JSON.stringify(row, (_k, v) => (Buffer.isBuffer(v) ? v.toString("utf8") : v)) });
+          rows.push({
+            source: `${table} row ${JSON.stringify(row.id ?? row.key ?? row.tokenHash ?? "")}`,
+            text: JSON.stringify(row, (_k, v) => (Buffer.isBuffer(v) ? v.toString("utf8") : v)),
+          });
         }
       }
       return rows;
@@ -406,7 +464,12 @@ describe("secrets from the environment never leak", () => {
   // A registry (or a proxy) that quotes the request's credentials back in its error text: every
   // form of the monitor's secrets is cut from probe errors before they are stored or logged.
   it("credentials a registry quotes back in its error message appear nowhere", () => {
-    const everything = [...seen, { source: "agent stdout/stderr", text: agent.output() }, { source: "web stdout/stderr", text: web.output() }, ...storedRows()];
+    const everything = [
+      ...seen,
+      { source: "agent stdout/stderr", text: agent.output() },
+      { source: "web stdout/stderr", text: web.output() },
+      ...storedRows(),
+    ];
     assertNoLeak(everything, QUOTED_NEEDLES);
   });
 });

@@ -2,7 +2,7 @@
 // process (its memory is measured on its own) and one temp database. Healthy canary monitors run
 // next to the faults, and must keep their schedule: no missing slot, no down canary, and lateness
 // p99 far below one interval (see SCHEDULE_KEPT_P99_MS).
-import { quantile } from "../../bench/util";
+import { quantile } from "@/bench/util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,7 +10,17 @@ import { createTempDb, type TempDb } from "../helpers/temp-db";
 import { startAgent, writeConfig, type AgentProcess } from "../helpers/agent-process";
 import { expiredCert, validCert } from "../helpers/certs";
 import { startDnsServer } from "../helpers/dns-server";
-import { gzipOfZeros, rssOf, schedOf, startBlackHole, startFaultHttp, startRawServer, streamRepeated, trickle, type FaultServer } from "../helpers/fault-servers";
+import {
+  gzipOfZeros,
+  rssOf,
+  schedOf,
+  startBlackHole,
+  startFaultHttp,
+  startRawServer,
+  streamRepeated,
+  trickle,
+  type FaultServer,
+} from "../helpers/fault-servers";
 
 const MiB = 1024 * 1024;
 const TWO_GB = 2 * 1024 * MiB;
@@ -61,7 +71,11 @@ interface Run {
  * Runs the agent until `scenario` returns, sampling its RSS, then stops it with SIGTERM (SIGKILL
  * after 15 s, so a stuck stop fails the test instead of hanging it).
  */
-async function runAgent(configFile: string, extraEnv: Record<string, string>, scenario: (agent: AgentProcess) => Promise<void>): Promise<Run> {
+async function runAgent(
+  configFile: string,
+  extraEnv: Record<string, string>,
+  scenario: (agent: AgentProcess) => Promise<void>,
+): Promise<Run> {
   const agent = startAgent(t.url, configFile, extraEnv);
   agents.push(agent);
   await agent.waitFor(/started in region/, 60_000);
@@ -83,7 +97,11 @@ async function runAgent(configFile: string, extraEnv: Record<string, string>, sc
   sample();
   const sched1 = schedOf(pid);
   const stoppedAt = Date.now();
-  const cpu = { cpuMs: (sched1?.cpuMs ?? NaN) - (sched0?.cpuMs ?? NaN), waitMs: (sched1?.waitMs ?? NaN) - (sched0?.waitMs ?? NaN), wallMs: stoppedAt - startedAt };
+  const cpu = {
+    cpuMs: (sched1?.cpuMs ?? NaN) - (sched0?.cpuMs ?? NaN),
+    waitMs: (sched1?.waitMs ?? NaN) - (sched0?.waitMs ?? NaN),
+    wallMs: stoppedAt - startedAt,
+  };
   agent.child.kill("SIGTERM");
   const killer = setTimeout(() => agent.child.kill("SIGKILL"), 15_000);
   const exitCode = await agent.exited;
@@ -156,7 +174,11 @@ describe("target faults on loopback, with the real agent process", () => {
             res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(TWO_GB) });
             return streamRepeated(res, zeros, TWO_GB, (n) => bigBodySent.push(n));
           case "/gzip-bomb":
-            res.writeHead(200, { "content-type": "text/plain", "content-encoding": "gzip", "content-length": String(bombMember.length * BOMB_COPIES) });
+            res.writeHead(200, {
+              "content-type": "text/plain",
+              "content-encoding": "gzip",
+              "content-length": String(bombMember.length * BOMB_COPIES),
+            });
             return streamRepeated(res, bombMember, bombMember.length * BOMB_COPIES, (n) => bombSent.push(n));
           case "/loop":
             res.writeHead(302, { location: "/loop" });
@@ -210,23 +232,122 @@ describe("target faults on loopback, with the real agent process", () => {
     const base = `http://127.0.0.1:${http.port}`;
     const fault = { interval: "3s", timeout: "2s" };
     // errorClass null: no error; the row must carry the given details instead.
-    const faults: Array<{ slug: string; monitor: Record<string, unknown>; status: string; errorClass: string | null; error: RegExp | null; details?: Record<string, unknown> }> = [
-      { slug: "f-hang", monitor: { kind: "http", url: `${base}/hang`, ...fault }, status: "down", errorClass: "timeout", error: /^timeout$/ },
-      { slug: "f-trickle", monitor: { kind: "http", url: `http://127.0.0.1:${trickler.port}/`, ...fault }, status: "down", errorClass: "timeout", error: /^timeout$/ },
-      { slug: "f-two-gb", monitor: { kind: "http", url: `${base}/two-gb`, max_body_bytes: MiB, ...fault }, status: "up", errorClass: null, error: null, details: { httpStatus: 200, bodyTruncatedAt: MiB } },
-      { slug: "f-reset", monitor: { kind: "http", url: `http://127.0.0.1:${resetter.port}/`, ...fault }, status: "down", errorClass: "connect", error: /ECONNRESET|UND_ERR_SOCKET|other side closed/ },
-      { slug: "f-redirect-loop", monitor: { kind: "http", url: `${base}/loop`, max_redirects: 5, ...fault }, status: "down", errorClass: "protocol", error: /^too many redirects \(more than 5\)$/ },
-      { slug: "f-tls-expired", monitor: { kind: "http", url: `https://127.0.0.1:${tlsExpired.port}/`, ...fault }, status: "down", errorClass: "tls", error: /^TLS CERT_HAS_EXPIRED/ },
-      { slug: "f-tls-self-signed", monitor: { kind: "http", url: `https://127.0.0.1:${tlsSelfSigned.port}/`, ...fault }, status: "down", errorClass: "tls", error: /^TLS DEPTH_ZERO_SELF_SIGNED_CERT/ },
-      { slug: "f-tls-wrong-host", monitor: { kind: "http", url: `https://localhost:${tlsOtherHost.port}/`, ...fault }, status: "down", errorClass: "tls", error: /^TLS ERR_TLS_CERT_ALTNAME_INVALID.*localhost/ },
-      { slug: "f-dns-nxdomain", monitor: { kind: "dns", query: "nope.test", resolver: dns.address, ...fault }, status: "down", errorClass: "dns", error: /^DNS NXDOMAIN \(name not found\)$/ },
-      { slug: "f-dns-servfail", monitor: { kind: "dns", query: "broken.test", resolver: dns.address, ...fault }, status: "down", errorClass: "dns", error: /^DNS SERVFAIL from the resolver$/ },
-      { slug: "f-slowloris", monitor: { kind: "http", url: `http://127.0.0.1:${slowloris.port}/`, ...fault }, status: "down", errorClass: "timeout", error: /^timeout$/ },
+    const faults: Array<{
+      slug: string;
+      monitor: Record<string, unknown>;
+      status: string;
+      errorClass: string | null;
+      error: RegExp | null;
+      details?: Record<string, unknown>;
+    }> = [
+      {
+        slug: "f-hang",
+        monitor: { kind: "http", url: `${base}/hang`, ...fault },
+        status: "down",
+        errorClass: "timeout",
+        error: /^timeout$/,
+      },
+      {
+        slug: "f-trickle",
+        monitor: { kind: "http", url: `http://127.0.0.1:${trickler.port}/`, ...fault },
+        status: "down",
+        errorClass: "timeout",
+        error: /^timeout$/,
+      },
+      {
+        slug: "f-two-gb",
+        monitor: { kind: "http", url: `${base}/two-gb`, max_body_bytes: MiB, ...fault },
+        status: "up",
+        errorClass: null,
+        error: null,
+        details: { httpStatus: 200, bodyTruncatedAt: MiB },
+      },
+      {
+        slug: "f-reset",
+        monitor: { kind: "http", url: `http://127.0.0.1:${resetter.port}/`, ...fault },
+        status: "down",
+        errorClass: "connect",
+        error: /ECONNRESET|UND_ERR_SOCKET|other side closed/,
+      },
+      {
+        slug: "f-redirect-loop",
+        monitor: { kind: "http", url: `${base}/loop`, max_redirects: 5, ...fault },
+        status: "down",
+        errorClass: "protocol",
+        error: /^too many redirects \(more than 5\)$/,
+      },
+      {
+        slug: "f-tls-expired",
+        monitor: { kind: "http", url: `https://127.0.0.1:${tlsExpired.port}/`, ...fault },
+        status: "down",
+        errorClass: "tls",
+        error: /^TLS CERT_HAS_EXPIRED/,
+      },
+      {
+        slug: "f-tls-self-signed",
+        monitor: { kind: "http", url: `https://127.0.0.1:${tlsSelfSigned.port}/`, ...fault },
+        status: "down",
+        errorClass: "tls",
+        error: /^TLS DEPTH_ZERO_SELF_SIGNED_CERT/,
+      },
+      {
+        slug: "f-tls-wrong-host",
+        monitor: { kind: "http", url: `https://localhost:${tlsOtherHost.port}/`, ...fault },
+        status: "down",
+        errorClass: "tls",
+        error: /^TLS ERR_TLS_CERT_ALTNAME_INVALID.*localhost/,
+      },
+      {
+        slug: "f-dns-nxdomain",
+        monitor: { kind: "dns", query: "nope.test", resolver: dns.address, ...fault },
+        status: "down",
+        errorClass: "dns",
+        error: /^DNS NXDOMAIN \(name not found\)$/,
+      },
+      {
+        slug: "f-dns-servfail",
+        monitor: { kind: "dns", query: "broken.test", resolver: dns.address, ...fault },
+        status: "down",
+        errorClass: "dns",
+        error: /^DNS SERVFAIL from the resolver$/,
+      },
+      {
+        slug: "f-slowloris",
+        monitor: { kind: "http", url: `http://127.0.0.1:${slowloris.port}/`, ...fault },
+        status: "down",
+        errorClass: "timeout",
+        error: /^timeout$/,
+      },
       // The probe asks for no encoding and does not inflate: the raw bytes count against max_body_bytes (64 KiB).
-      { slug: "f-gzip-bomb", monitor: { kind: "http", url: `${base}/gzip-bomb`, ...fault }, status: "up", errorClass: null, error: null, details: { httpStatus: 200, bodyTruncatedAt: 64 * 1024 } },
-      { slug: "f-bad-utf8-contains", monitor: { kind: "http", url: `${base}/bad-utf8`, expect: { body_contains: "a" }, ...fault }, status: "down", errorClass: "assertion", error: /^body is not valid UTF-8$/ },
-      { slug: "f-bad-utf8-json", monitor: { kind: "http", url: `${base}/bad-utf8`, expect: { json: [{ path: "$.a", exists: true }] }, ...fault }, status: "down", errorClass: "assertion", error: /^body is not valid UTF-8$/ },
-      { slug: "f-bad-json", monitor: { kind: "http", url: `${base}/bad-json`, expect: { json: [{ path: "$.status", equals: "up" }] }, ...fault }, status: "down", errorClass: "assertion", error: /^body is not valid JSON: / },
+      {
+        slug: "f-gzip-bomb",
+        monitor: { kind: "http", url: `${base}/gzip-bomb`, ...fault },
+        status: "up",
+        errorClass: null,
+        error: null,
+        details: { httpStatus: 200, bodyTruncatedAt: 64 * 1024 },
+      },
+      {
+        slug: "f-bad-utf8-contains",
+        monitor: { kind: "http", url: `${base}/bad-utf8`, expect: { body_contains: "a" }, ...fault },
+        status: "down",
+        errorClass: "assertion",
+        error: /^body is not valid UTF-8$/,
+      },
+      {
+        slug: "f-bad-utf8-json",
+        monitor: { kind: "http", url: `${base}/bad-utf8`, expect: { json: [{ path: "$.a", exists: true }] }, ...fault },
+        status: "down",
+        errorClass: "assertion",
+        error: /^body is not valid UTF-8$/,
+      },
+      {
+        slug: "f-bad-json",
+        monitor: { kind: "http", url: `${base}/bad-json`, expect: { json: [{ path: "$.status", equals: "up" }] }, ...fault },
+        status: "down",
+        errorClass: "assertion",
+        error: /^body is not valid JSON: /,
+      },
     ];
     // Seven canaries at 1 s give over a hundred checks, so p99 is a percentile and not just the maximum.
     const canaries = Array.from({ length: 7 }, (_, i) => `canary-${i}`);
@@ -313,12 +434,23 @@ describe("target faults on loopback, with the real agent process", () => {
     // concurrency cap of 64, while the start rate stays one a two-core machine sustains easily. 25 s
     // covers two full rounds of every hung monitor. Confirmation stays at its default (2 failures), so the
     // 1,000 outages are confirmed, and go through incident automation, during the run, as they would for real.
-    const holes = Array.from({ length: 1000 }, (_, i) => ({ slug: `hole-${i}`, name: `Hole ${i}`, kind: "http", url: `http://127.0.0.1:${hole.port}/`, interval: "10s", timeout: "3s" }));
+    const holes = Array.from({ length: 1000 }, (_, i) => ({
+      slug: `hole-${i}`,
+      name: `Hole ${i}`,
+      kind: "http",
+      url: `http://127.0.0.1:${hole.port}/`,
+      interval: "10s",
+      timeout: "3s",
+    }));
     // Twenty canaries give about 500 checks, so p99 is the fifth latest and not one unlucky slot
     // (the confirmation of 1,000 outages writes for a few tens of milliseconds, and the canaries
     // whose slot falls right then start that much late).
     const canaries = Array.from({ length: 20 }, (_, i) => `bh-canary-${i}`);
-    const config = writeConfig(t.dir, [...holes, ...canaries.map((slug) => ({ slug, name: slug, kind: "http", url: `http://127.0.0.1:${ok.port}/`, ...CANARY }))], "black-hole.yaml");
+    const config = writeConfig(
+      t.dir,
+      [...holes, ...canaries.map((slug) => ({ slug, name: slug, kind: "http", url: `http://127.0.0.1:${ok.port}/`, ...CANARY }))],
+      "black-hole.yaml",
+    );
 
     // Connections the black hole holds open, sampled: the hung checks in flight at once.
     let maxOpen = 0;
@@ -346,7 +478,11 @@ describe("target faults on loopback, with the real agent process", () => {
     expect(all.length, "black-hole results: about 2.5 per monitor in 25 s").toBeGreaterThan(2000);
     // More hung checks in flight than the concurrency cap (64): they no longer hold it while they wait.
     expect(maxOpen).toBeGreaterThan(64);
-    expect(all.filter((r) => r.status !== "down" || r.errorClass !== "timeout" || r.error !== "timeout").map((r) => `${r.status} ${r.errorClass} ${r.error}`)).toEqual([]);
+    expect(
+      all
+        .filter((r) => r.status !== "down" || r.errorClass !== "timeout" || r.error !== "timeout")
+        .map((r) => `${r.status} ${r.errorClass} ${r.error}`),
+    ).toEqual([]);
     expect(run.output).not.toMatch(/Unhandled|uncaught|probe failed|MaxListeners/i);
     expect(run.exitCode, run.output.slice(-3000)).toBe(0);
   }, 90_000);

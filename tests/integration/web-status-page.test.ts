@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTempDb, type TempDb } from "../helpers/temp-db";
 import { fetchUntil, startWeb } from "../helpers/web-process";
-import { parseConfig } from "../../monitors/config/load";
-import { syncConfig } from "../../monitors/config/sync";
-import { ResultWriter } from "../../monitors/store/result-writer";
-import { loadLiveStates } from "../../monitors/store/live-states";
+import { parseConfig } from "@/monitors/config/load";
+import { syncConfig } from "@/monitors/store/config-sync";
+import { resultWriter, type ResultWriter } from "@/monitors/store/result-writer";
+import { loadLiveStates } from "@/monitors/store/live-states";
+import { levelsFromGradient } from "@/monitors/presentation/bar-encoding";
 
 describe("web process serves the status page, monitor pages and badges from the database", () => {
   let t: TempDb;
@@ -28,14 +29,26 @@ describe("web process serves the status page, monitor pages and badges from the 
     );
     const report = await syncConfig(t.db, cfg);
     const states = await loadLiveStates(t.db, report.monitors);
-    writer = new ResultWriter(t.db, states);
+    writer = resultWriter(t.db, states);
     const id = (slug: string) => report.monitors.find((m) => m.def.slug === slug)!.id;
     apiId = id("api");
     const now = Date.now() - 10 * 60_000;
     for (let i = 0; i < 10; i++) {
       const slot = now + i * 60_000;
-      writer.push({ monitorId: id("api"), region: "default", slot, latenessMs: 0, result: { status: "up", phases: { totalMs: 42 }, details: {} } });
-      writer.push({ monitorId: id("skynet"), region: "default", slot, latenessMs: 0, result: { status: i < 2 ? "up" : "down", phases: { totalMs: 10 }, details: {}, errorClass: "connect", error: "ECONNREFUSED" } });
+      writer.push({
+        monitorId: id("api"),
+        region: "default",
+        slot,
+        latenessMs: 0,
+        result: { status: "up", phases: { totalMs: 42 }, details: {} },
+      });
+      writer.push({
+        monitorId: id("skynet"),
+        region: "default",
+        slot,
+        latenessMs: 0,
+        result: { status: i < 2 ? "up" : "down", phases: { totalMs: 10 }, details: {}, errorClass: "connect", error: "ECONNREFUSED" },
+      });
     }
     await writer.flush();
     web = await startWeb(t.url);
@@ -48,16 +61,24 @@ describe("web process serves the status page, monitor pages and badges from the 
 
   it("shows the overall status, groups in config order, and one row per public monitor", async () => {
     // React separates adjacent text with <!-- --> markers; they are not content.
-    const html = (await fetchUntil(`${web.url}/`, (b) => b.includes('data-monitor="skynet"') && b.includes("Major outage"))).replace(/<!-- -->/g, "");
+    const html = (await fetchUntil(`${web.url}/`, (b) => b.includes('data-monitor="skynet"') && b.includes("Major outage"))).replace(
+      /<!-- -->/g,
+      "",
+    );
     expect(html).toMatch(/data-testid="overall">Major outage</);
-    expect(html).toMatch(/<title>OpenRegistry status: Major outage<\/title>/);
+    expect(html).toMatch(/<title[^>]*>OpenRegistry status: Major outage<\/title>/);
     expect(html).toContain('href="/favicon-major_outage.svg"');
     expect(html.indexOf(">Registry<")).toBeLessThan(html.indexOf(">Storage<"));
-    expect(html).toMatch(/data-monitor="api".*?100% uptime \(24h\).*?last 42 ms.*?class="status operational"/);
+    // (" uptime (24h)" after each figure is CSS's)
+    expect(html).toMatch(/data-monitor="api".*?class="u u-24h">100%<.*?last 42 ms.*?class="status operational"/);
     // 2 up, then 8 down confirmed from the first failure: 20% uptime
-    expect(html).toMatch(/data-monitor="skynet".*?20\.00% uptime \(24h\).*?>Down</);
-    const levels = [...html.matchAll(/data-levels="([a-zA-Z]+)"/g)].map((m) => m[1]);
+    expect(html).toMatch(/data-monitor="skynet".*?class="u u-24h">20\.00%<.*?>Down</);
+    // The bars' picture (its gradient stops) carries every day's level.
+    const levels = [...html.matchAll(/role="slider"[^>]*style="--g:([^"]+)"/g)].map((m) => levelsFromGradient(m[1], 90));
     expect(levels.map((l) => l.length)).toEqual([90, 90]);
+    expect(levels[0].slice(0, 88).every((l) => l === "nodata")).toBe(true);
+    expect(levels[0][89]).toBe("ok");
+    expect(["minor", "major", "severe"]).toContain(levels[1][89]);
     expect(html.match(/role="slider"/g)?.length).toBe(2);
     expect(html).not.toContain("Internal DB");
     expect(html).not.toContain("10.1.2.3");
@@ -67,7 +88,8 @@ describe("web process serves the status page, monitor pages and badges from the 
     const html = await fetchUntil(`${web.url}/monitors/api`, (b) => b.includes('data-window="1y"'));
     expect(html).toMatch(/data-window="1y".*?100%/);
     expect(html).toContain("/badge/api/status.svg)](");
-    expect(html).toContain('data-testid="response-chart"');
+    // The chart itself loads in the browser when it scrolls into view (tests/e2e/page-weight.test.ts).
+    expect(html).toContain('data-testid="chart-slot"');
     expect(html).toContain("https://img.shields.io/endpoint?url=");
     expect((await fetch(`${web.url}/monitors/internal-db`)).status).toBe(404);
     // show_target: true shows what is checked; without it, nothing about the target is public.
@@ -101,7 +123,13 @@ describe("web process serves the status page, monitor pages and badges from the 
     // The API monitor fails twice (a confirmed outage), while nobody looks at the page.
     const last = (await t.db.monitorState.findUniqueOrThrow({ where: { monitorId: apiId } })).lastSlot!.getTime();
     for (const slot of [last + 60_000, last + 120_000]) {
-      writer.push({ monitorId: apiId, region: "default", slot, latenessMs: 0, result: { status: "down", phases: { totalMs: 5 }, details: {}, errorClass: "connect", error: "ECONNREFUSED" } });
+      writer.push({
+        monitorId: apiId,
+        region: "default",
+        slot,
+        latenessMs: 0,
+        result: { status: "down", phases: { totalMs: 5 }, details: {}, errorClass: "connect", error: "ECONNREFUSED" },
+      });
     }
     await writer.flush();
     await new Promise((r) => setTimeout(r, 9000));

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { writeFileSync, mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { tmpdir } from "node:os";
-import { parseConfig, loadConfigFile, ConfigError } from "../../monitors/config/load";
+import { parseConfig, loadConfigFile, ConfigError } from "@/monitors/config/load";
 import { ALIAS_BOMB, BAD_CONFIGS } from "../helpers/bad-configs";
 
 function problems(text: string, env: Record<string, string> = {}): string[] {
@@ -20,7 +20,14 @@ const ok = `monitors:\n  - { slug: web, name: Web, kind: http, url: "https://exa
 describe("config validation", () => {
   it("accepts a minimal config and fills defaults", () => {
     const cfg = parseConfig(ok, "ok.yaml", {});
-    expect(cfg.monitors[0]).toMatchObject({ slug: "web", intervalMs: 60_000, timeoutMs: 10_000, confirm: { down: 2, up: 2 }, isPublic: true, showTarget: false });
+    expect(cfg.monitors[0]).toMatchObject({
+      slug: "web",
+      intervalMs: 60_000,
+      timeoutMs: 10_000,
+      confirm: { down: 2, up: 2 },
+      isPublic: true,
+      showTarget: false,
+    });
     expect(cfg.monitors[0].phaseMs).toBeGreaterThanOrEqual(0);
     expect(cfg.monitors[0].phaseMs).toBeLessThan(60_000);
   });
@@ -36,13 +43,18 @@ describe("config validation", () => {
   for (const [name, text, pattern] of cases) {
     it(`refuses: ${name}`, () => {
       const lines = problems(text);
-      expect(lines.some((l) => pattern.test(l)), `got:\n${lines.join("\n")}`).toBe(true);
+      expect(
+        lines.some((l) => pattern.test(l)),
+        `got:\n${lines.join("\n")}`,
+      ).toBe(true);
       for (const l of lines) expect(l.startsWith("bad.yaml: ")).toBe(true);
     });
   }
 
   it("reports every problem at once, one line each", () => {
-    const lines = problems(`monitors:\n  - { slug: a, name: A, kind: tcp, host: h, port: 0 }\n  - { slug: b, name: "", kind: http, url: "x" }\n`);
+    const lines = problems(
+      `monitors:\n  - { slug: a, name: A, kind: tcp, host: h, port: 0 }\n  - { slug: b, name: "", kind: http, url: "x" }\n`,
+    );
     expect(lines.length).toBeGreaterThanOrEqual(3);
   });
 
@@ -55,7 +67,7 @@ describe("config validation", () => {
   it("a file over the size limit is refused with its size", () => {
     const dir = mkdtempSync(join(tmpdir(), "cfg-"));
     const file = join(dir, "huge.yaml");
-    writeFileSync(file, "# " + "x".repeat(10 * 1024 * 1024));
+    writeFileSync(file, `# ${"x".repeat(10 * 1024 * 1024)}`);
     expect(() => loadConfigFile(file, {})).toThrow(/huge\.yaml: the file is 10\.0 MB; the limit is 5 MB/);
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { evaluate, INITIAL_STATE, type Effective, type HysteresisState, type Observed, type Transition } from "../../monitors/state/hysteresis";
+import { evaluate, INITIAL_STATE, type HysteresisState, type Transition } from "@/monitors/evaluate/hysteresis";
+import type { Effective, Observed } from "@/monitors/core/status";
 
 /** Feeds a sequence of observations (one per slot, slots 0,1,2…) and applies corrections like the writer does. */
 function run(observed: Observed[], confirm = { down: 2, up: 2 }) {

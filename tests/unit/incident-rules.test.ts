@@ -1,13 +1,24 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { placeFailure, allRecovered, type OpenIncidentView } from "../../monitors/incidents/incident-grouping";
-import { automaticTitle, lifecycleProblem, postmortemProblem, worstImpact, impactOfMonitorStatus } from "../../monitors/incidents/incident-lifecycle";
-import { dueReminder } from "../../monitors/incidents/reminders";
-import { nextRetryDelay, DEFAULT_RETRY_POLICY } from "../../monitors/notify/retry-schedule";
-import { safeNextPath } from "../../monitors/admin/safe-next";
-import { wantsEvent } from "../../monitors/notify/channel-filter";
+import { placeFailure, allRecovered, type OpenIncidentView } from "@/monitors/incidents/incident-grouping";
+import {
+  automaticTitle,
+  lifecycleProblem,
+  postmortemProblem,
+  worstImpact,
+  impactOfMonitorStatus,
+} from "@/monitors/incidents/incident-lifecycle";
+import { dueReminder } from "@/monitors/incidents/reminders";
+import { nextRetryDelay, DEFAULT_RETRY_POLICY } from "@/monitors/notify/retry-schedule";
+import { safeNextPath } from "@/monitors/admin/safe-next";
+import { wantsEvent } from "@/monitors/notify/channel-filter";
 
 const MIN = 60_000;
-const inc = (id: number, startedAt: number, monitors: Array<[number, boolean]>, auto = true): OpenIncidentView => ({ id, auto, startedAt, monitors: new Map(monitors) });
+const inc = (id: number, startedAt: number, monitors: Array<[number, boolean]>, auto = true): OpenIncidentView => ({
+  id,
+  auto,
+  startedAt,
+  monitors: new Map(monitors),
+});
 
 describe("incident grouping", () => {
   it("opens an incident when nothing is open", () => {
@@ -28,15 +39,30 @@ describe("incident grouping", () => {
     expect(placeFailure(10, 60 * MIN, [inc(1, 0, [[10, true]])], 5 * MIN)).toEqual({ kind: "relapse", incidentId: 1 });
   });
   it("resolves only when every monitor is back, and never an incident without monitors", () => {
-    expect(allRecovered(new Map([[1, true], [2, false]]))).toBe(false);
-    expect(allRecovered(new Map([[1, true], [2, true]]))).toBe(true);
+    expect(
+      allRecovered(
+        new Map([
+          [1, true],
+          [2, false],
+        ]),
+      ),
+    ).toBe(false);
+    expect(
+      allRecovered(
+        new Map([
+          [1, true],
+          [2, true],
+        ]),
+      ),
+    ).toBe(true);
     expect(allRecovered(new Map())).toBe(false);
   });
 });
 
 describe("incident lifecycle", () => {
   it("lets open incidents move between the open statuses and to resolved", () => {
-    for (const from of ["investigating", "identified", "monitoring"]) for (const to of ["investigating", "identified", "monitoring", "resolved"]) expect(lifecycleProblem(from, to)).toBeNull();
+    for (const from of ["investigating", "identified", "monitoring"])
+      for (const to of ["investigating", "identified", "monitoring", "resolved"]) expect(lifecycleProblem(from, to)).toBeNull();
   });
   it("keeps resolved final and names unknown statuses", () => {
     expect(lifecycleProblem("resolved", "investigating")).toMatch(/resolved/);
@@ -122,7 +148,18 @@ describe("login redirect target", () => {
   it("follows only paths inside the maintainers' area", () => {
     expect(safeNextPath("/admin/incidents/3")).toBe("/admin/incidents/3");
     expect(safeNextPath("/admin?x=1")).toBe("/admin?x=1");
-    for (const bad of ["https://evil.example", "//evil.example", "/\\evil.example", "/%2F%2Fevil.example", "/admin/../../evil", "javascript:alert(1)", "/adminx", "", "/%5cevil", "/admin\n//evil"]) {
+    for (const bad of [
+      "https://evil.example",
+      "//evil.example",
+      "/\\evil.example",
+      "/%2F%2Fevil.example",
+      "/admin/../../evil",
+      "javascript:alert(1)",
+      "/adminx",
+      "",
+      "/%5cevil",
+      "/admin\n//evil",
+    ]) {
       const r = safeNextPath(bad);
       expect(r.startsWith("/admin"), bad).toBe(true);
       expect(r).not.toMatch(/evil\.example|^\/\//);

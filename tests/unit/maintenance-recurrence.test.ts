@@ -6,7 +6,7 @@ import {
   occurrencesBetween,
   parseRecurrence,
   type RecurrenceRule,
-} from "../../monitors/maintenance/recurrence";
+} from "@/monitors/maintenance/recurrence";
 
 function rule(expr: string, zone: string): RecurrenceRule {
   const r = parseRecurrence(expr, zone);
@@ -103,11 +103,7 @@ describe("occurrencesBetween across daylight-saving changes", () => {
       "2026-03-29T01:00:00.000Z", // 02:30 does not exist; first instant after the gap, 03:00 CEST
       "2026-04-05T00:30:00.000Z", // 02:30 CEST (UTC+2)
     ]);
-    expect(got.map((d) => local(d, "Europe/Berlin"))).toEqual([
-      "2026-03-22 02:30",
-      "2026-03-29 03:00",
-      "2026-04-05 02:30",
-    ]);
+    expect(got.map((d) => local(d, "Europe/Berlin"))).toEqual(["2026-03-22 02:30", "2026-03-29 03:00", "2026-04-05 02:30"]);
   });
 
   it("several skipped times in one gap collapse into a single occurrence", () => {
@@ -183,9 +179,7 @@ describe("occurrencesBetween matching", () => {
       "2027-01-01T00:00:00.000Z",
       "2028-01-01T00:00:00.000Z",
     ]);
-    expect(iso("0 0 29 2 *", "UTC", "2026-01-01T00:00:00Z", "2029-01-01T00:00:00Z")).toEqual([
-      "2028-02-29T00:00:00.000Z",
-    ]);
+    expect(iso("0 0 29 2 *", "UTC", "2026-01-01T00:00:00Z", "2029-01-01T00:00:00Z")).toEqual(["2028-02-29T00:00:00.000Z"]);
     expect(iso("* * * * *", "UTC", "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z", 3)).toHaveLength(3);
   });
 
@@ -193,9 +187,7 @@ describe("occurrencesBetween matching", () => {
     const got = iso("30 9 * * MON", "Asia/Kolkata", "2026-06-01T00:00:00Z", "2026-06-16T00:00:00Z");
     expect(got).toEqual(["2026-06-01T04:00:00.000Z", "2026-06-08T04:00:00.000Z", "2026-06-15T04:00:00.000Z"]);
     // 00:15 local on Monday is still Sunday 18:45Z
-    expect(iso("15 0 * * 1", "Asia/Kolkata", "2026-06-01T00:00:00Z", "2026-06-09T00:00:00Z")).toEqual([
-      "2026-06-07T18:45:00.000Z",
-    ]);
+    expect(iso("15 0 * * 1", "Asia/Kolkata", "2026-06-01T00:00:00Z", "2026-06-09T00:00:00Z")).toEqual(["2026-06-07T18:45:00.000Z"]);
   });
 
   it("expands dense and sparse rules over 14 days (counts; fast thanks to skipping)", () => {
@@ -205,9 +197,7 @@ describe("occurrencesBetween matching", () => {
     // collapse onto 03:00 CEST, so every 5-minute UTC instant is still an occurrence.
     expect(iso("*/5 * * * *", "Europe/Berlin", from, to, 10_000)).toHaveLength(14 * 288);
     // Fall back repeats 01:00-01:55; the repeats (EST) are not occurrences.
-    expect(iso("*/5 * * * *", "America/New_York", "2026-10-25T12:00:00Z", "2026-11-08T12:00:00Z", 10_000)).toHaveLength(
-      14 * 288 - 12,
-    );
+    expect(iso("*/5 * * * *", "America/New_York", "2026-10-25T12:00:00Z", "2026-11-08T12:00:00Z", 10_000)).toHaveLength(14 * 288 - 12);
     expect(iso("*/5 * * * *", "UTC", from, to, 10_000)).toHaveLength(14 * 288);
     expect(iso("30 2 * * 0", "Europe/Berlin", from, to)).toHaveLength(2);
     // default cap
@@ -238,9 +228,7 @@ describe("describeRecurrence", () => {
     expect(describeRecurrence(rule("30 2 * * 0", "Europe/Berlin"))).toBe("every Sunday at 02:30 (Europe/Berlin)");
     expect(describeRecurrence(rule("0 22 * * *", "UTC"))).toBe("every day at 22:00 (UTC)");
     expect(describeRecurrence(rule("5 4 * * 1-5", "UTC"))).toBe("every weekday at 04:05 (UTC)");
-    expect(describeRecurrence(rule("0 1 * * SUN,wed,6", "UTC"))).toBe(
-      "every Wednesday, Saturday and Sunday at 01:00 (UTC)",
-    );
+    expect(describeRecurrence(rule("0 1 * * SUN,wed,6", "UTC"))).toBe("every Wednesday, Saturday and Sunday at 01:00 (UTC)");
     expect(describeRecurrence(rule("0 3 1 * *", "Asia/Kolkata"))).toBe("on day 1 of every month at 03:00 (Asia/Kolkata)");
     expect(describeRecurrence(rule("0 3 1,15 * *", "UTC"))).toBe("on days 1 and 15 of every month at 03:00 (UTC)");
     expect(describeRecurrence(rule("0 0 13 * 5", "UTC"))).toBe('cron "0 0 13 * 5" (UTC)');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderMarkdown } from "../../monitors/queries/markdown";
+import { renderMarkdown } from "@/monitors/presentation/markdown";
 import { MARKDOWN_XSS_PAYLOADS } from "../helpers/xss-payloads";
 
 describe("safe Markdown", () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { createHmac } from "node:crypto";
-import { parseChannelConfig } from "../../monitors/notify/channel-config";
-import { DeliveryError, httpDeliveryError, isPermanentHttpStatus, parseRetryAfter } from "../../monitors/notify/delivery-error";
-import { signWebhook, verifyWebhookSignature } from "../../monitors/notify/webhook";
-import { slackMessage } from "../../monitors/notify/slack";
-import { discordMessage, eventColor } from "../../monitors/notify/discord";
-import { emailMessage } from "../../monitors/notify/email";
-import type { NotificationEvent } from "../../monitors/notify/notification-event";
+import { parseChannelConfig } from "@/monitors/notify/channel-config";
+import { DeliveryError, httpDeliveryError, isPermanentHttpStatus, parseRetryAfter } from "@/monitors/notify/delivery-error";
+import { signWebhook, verifyWebhookSignature } from "@/monitors/notify/webhook";
+import { slackMessage } from "@/monitors/notify/slack";
+import { discordMessage, eventColor } from "@/monitors/notify/discord";
+import { emailMessage } from "@/monitors/notify/email";
+import type { NotificationEvent } from "@/monitors/notify/notification-event";
 
 // The same idea as tests/unit/markdown.test.ts: known XSS and injection payloads, here through every format.
 const PAYLOADS = [
@@ -145,7 +145,15 @@ describe("webhook signature", () => {
     expect(verifyWebhookSignature("wrong-secret-0123456789", h, body, { nowSec: 1700000000 })).toBe(false);
     // A signature moved to another timestamp does not verify.
     expect(verifyWebhookSignature(secret, h.replace("t=1700000000", "t=1700000001"), body, { nowSec: 1700000000 })).toBe(false);
-    for (const bad of ["", "garbage", "t=1700000000", "v1=abc", "t=abc,v1=00", `t=1700000000,v1=${"0".repeat(64)}`, "t=1700000000,v1=short"]) {
+    for (const bad of [
+      "",
+      "garbage",
+      "t=1700000000",
+      "v1=abc",
+      "t=abc,v1=00",
+      `t=1700000000,v1=${"0".repeat(64)}`,
+      "t=1700000000,v1=short",
+    ]) {
       expect(verifyWebhookSignature(secret, bad, body, { nowSec: 1700000000 }), bad).toBe(false);
     }
     expect(verifyWebhookSignature(secret, undefined, body)).toBe(false);
@@ -197,9 +205,13 @@ describe("Slack format", () => {
   });
 
   it("shows maintenance times and no acknowledge button without ackUrl", () => {
-    const msg = slackMessage(maintenance("Upgrading to v16.")) as { blocks: { type: string; fields?: { text: string }[]; elements?: { text: { text: string } }[] }[] };
+    const msg = slackMessage(maintenance("Upgrading to v16.")) as {
+      blocks: { type: string; fields?: { text: string }[]; elements?: { text: { text: string } }[] }[];
+    };
     const fields = msg.blocks.find((b) => b.fields)!.fields!.map((f) => f.text);
-    expect(fields[0]).toBe(`*Starts*\n<!date^${Date.parse("2025-03-02T22:00:00Z") / 1000}^{date_short_pretty} {time}|2025-03-02T22:00:00.000Z>`);
+    expect(fields[0]).toBe(
+      `*Starts*\n<!date^${Date.parse("2025-03-02T22:00:00Z") / 1000}^{date_short_pretty} {time}|2025-03-02T22:00:00.000Z>`,
+    );
     expect(fields[1]).toContain("2025-03-02T23:30:00.000Z");
     expect(fields[2]).toContain("Europe/Berlin");
     const actions = msg.blocks.find((b) => b.type === "actions")!;
@@ -209,7 +221,8 @@ describe("Slack format", () => {
 
 describe("Discord format", () => {
   it("never parses mentions", () => {
-    for (const p of PAYLOADS) expect((discordMessage(incident(p)) as { allowed_mentions: unknown }).allowed_mentions).toEqual({ parse: [] });
+    for (const p of PAYLOADS)
+      expect((discordMessage(incident(p)) as { allowed_mentions: unknown }).allowed_mentions).toEqual({ parse: [] });
   });
 
   it("colours by type and impact", () => {
@@ -225,12 +238,20 @@ describe("Discord format", () => {
   it("stays within embed limits", () => {
     const e = incident("b".repeat(10_000), { ackUrl: "https://status.example.test/ack/x" }, "t".repeat(1000));
     e.incident!.monitors = Array.from({ length: 300 }, (_, i) => ({ slug: `m${i}`, name: `Monitor number ${i}` }));
-    const embed = (discordMessage(e) as { embeds: { title: string; description: string; fields: { name: string; value: string }[]; footer: { text: string } }[] }).embeds[0];
+    const embed = (
+      discordMessage(e) as {
+        embeds: { title: string; description: string; fields: { name: string; value: string }[]; footer: { text: string } }[];
+      }
+    ).embeds[0];
     expect(embed.title.length).toBeLessThanOrEqual(256);
     expect(embed.description.length).toBeLessThanOrEqual(4096);
     expect(embed.fields.length).toBeLessThanOrEqual(25);
     for (const f of embed.fields) expect(f.value.length).toBeLessThanOrEqual(1024);
-    const total = embed.title.length + embed.description.length + embed.footer.text.length + embed.fields.reduce((n, f) => n + f.name.length + f.value.length, 0);
+    const total =
+      embed.title.length +
+      embed.description.length +
+      embed.footer.text.length +
+      embed.fields.reduce((n, f) => n + f.name.length + f.value.length, 0);
     expect(total).toBeLessThanOrEqual(6000);
   });
 
@@ -245,10 +266,15 @@ describe("email format", () => {
 
   for (const p of PAYLOADS) {
     it(`HTML is inert: ${p}`, () => {
-      const { html, subject } = emailMessage(incident(p, { ackUrl: "javascript:alert(1)", unsubscribeUrl: "https://status.example.test/u?t=1" }, `Title ${p}`), addr);
+      const { html, subject } = emailMessage(
+        incident(p, { ackUrl: "javascript:alert(1)", unsubscribeUrl: "https://status.example.test/u?t=1" }, `Title ${p}`),
+        addr,
+      );
       expect(html).not.toMatch(/<script/i);
       for (const tag of html.match(/<[a-z][^>]*>/gi) ?? []) {
-        expect(tag).toMatch(/^<(html|head|meta|title|body|div|h1|table|tr|th|td|p|a|code|pre|strong|em|ul|ol|li|br|blockquote|h[1-6]|hr|del|s)[\s>/]/i);
+        expect(tag).toMatch(
+          /^<(html|head|meta|title|body|div|h1|table|tr|th|td|p|a|code|pre|strong|em|ul|ol|li|br|blockquote|h[1-6]|hr|del|s)[\s>/]/i,
+        );
         expect(tag).not.toMatch(/\son[a-z]+\s*=/i);
         expect(tag).not.toMatch(/(href|src)="\s*(javascript|vbscript|data):/i);
       }
@@ -257,7 +283,7 @@ describe("email format", () => {
   }
 
   it("makes a single-line subject of at most 200 characters", () => {
-    const { subject } = emailMessage(incident("x", {}, "Broken\r\nBcc: victim@example.test\u0000\u0085 " + "x".repeat(300)), addr);
+    const { subject } = emailMessage(incident("x", {}, `Broken\r\nBcc: victim@example.test\u0000\u0085 ${"x".repeat(300)}`), addr);
     expect(subject).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
     expect(subject.startsWith("Incident: Broken Bcc: victim@example.test")).toBe(true);
     expect(subject.length).toBeLessThanOrEqual(200);
@@ -265,7 +291,8 @@ describe("email format", () => {
 
   it("writes UTC times, links and the maintainer's zone in the text part", () => {
     const { text, headers } = emailMessage(maintenance("Upgrading **Postgres**."), addr);
-    expect(text).toContain("Starts: 2025-03-02T22:00:00Z (");
+    // Readable UTC in the recipient's language (English here), as the status page shows times.
+    expect(text).toMatch(/Starts: Mar\s2, 2025,\s22:00\sUTC \(/);
     expect(text).toContain("Europe/Berlin)");
     expect(text).toContain("Upgrading Postgres.");
     expect(text).toContain("View maintenance: https://status.example.test/maintenance/4");

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { generatePassword, hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from "../../monitors/auth/password";
+import { generatePassword, hashPassword, passwordProblem, verifyAgainstDummy, verifyPassword } from "@/monitors/auth/password";
 
 describe("password hashing", () => {
   it("round-trips and refuses a wrong password", async () => {
@@ -23,7 +23,7 @@ describe("password hashing", () => {
     const bad = [
       "",
       "plain-text-password",
-      "scrypt$15$8$1$" + salt,
+      `scrypt$15$8$1$${salt}`,
       `bcrypt$15$8$1$${salt}$${key}`,
       `scrypt$x$8$1$${salt}$${key}`,
       `scrypt$0$8$1$${salt}$${key}`,

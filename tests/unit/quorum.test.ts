@@ -1,9 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { decideQuorum, type RegionReport } from "../../monitors/regions/quorum";
-import type { Observed } from "../../monitors/state/hysteresis";
+import { decideQuorum, quorumResult, type RegionReport } from "@/monitors/evaluate/quorum";
+import type { ErrorClass } from "@/monitors/core/probe-result";
+import type { Observed } from "@/monitors/core/status";
 
 /** A region's report: up/degraded with a latency, down with an error. */
-function r(region: string, status: Observed, totalMs: number | null = status === "down" ? null : 100, error?: string, errorClass?: string): RegionReport {
+function r(
+  region: string,
+  status: Observed,
+  totalMs: number | null = status === "down" ? null : 100,
+  error?: string,
+  errorClass?: ErrorClass,
+): RegionReport {
   return {
     region,
     status,
@@ -20,7 +27,12 @@ describe("decideQuorum", () => {
 
   it("by default a majority of the regions that reported decides", () => {
     // 3 reported: majority 2.
-    expect(decideQuorum([r("a", "down"), r("b", "down"), r("c", "up")])).toMatchObject({ status: "down", quorum: 2, reported: 3, down: ["a", "b"] });
+    expect(decideQuorum([r("a", "down"), r("b", "down"), r("c", "up")])).toMatchObject({
+      status: "down",
+      quorum: 2,
+      reported: 3,
+      down: ["a", "b"],
+    });
     expect(decideQuorum([r("a", "down"), r("b", "up"), r("c", "up")])).toMatchObject({ status: "up", quorum: 2, reported: 3, down: ["a"] });
     // 4 reported: majority is 3, half is not enough.
     expect(decideQuorum([r("a", "down"), r("b", "down"), r("c", "up"), r("d", "up")])).toMatchObject({ status: "up", quorum: 3 });
@@ -57,7 +69,11 @@ describe("decideQuorum", () => {
     // One down and one degraded of three: not down (1 < 2), but degraded or worse (2 >= 2).
     const v = decideQuorum([r("a", "down"), r("b", "degraded", 800), r("c", "up", 50)]);
     expect(v).toMatchObject({ status: "degraded", quorum: 2, down: ["a"], degraded: ["b"] });
-    expect(decideQuorum([r("a", "degraded", 800), r("b", "degraded", 900), r("c", "up", 50)])).toMatchObject({ status: "degraded", degraded: ["a", "b"], down: [] });
+    expect(decideQuorum([r("a", "degraded", 800), r("b", "degraded", 900), r("c", "up", 50)])).toMatchObject({
+      status: "degraded",
+      degraded: ["a", "b"],
+      down: [],
+    });
     expect(decideQuorum([r("a", "degraded", 800), r("b", "up", 60), r("c", "up", 50)])).toMatchObject({ status: "up", degraded: ["a"] });
     // Down wins over degraded when the down regions alone reach the quorum.
     expect(decideQuorum([r("a", "down"), r("b", "down"), r("c", "degraded", 700)])).toMatchObject({ status: "down" });
@@ -78,7 +94,11 @@ describe("decideQuorum", () => {
   });
 
   it("names the regions in the error, and has none when up", () => {
-    const down = decideQuorum([r("eu-west", "down", null, "HTTP 500", "http_status"), r("us-east", "down", null, "HTTP 500", "http_status"), r("ap-south", "up", 40)]);
+    const down = decideQuorum([
+      r("eu-west", "down", null, "HTTP 500", "http_status"),
+      r("us-east", "down", null, "HTTP 500", "http_status"),
+      r("ap-south", "up", 40),
+    ]);
     expect(down.status).toBe("down");
     expect(down.error).toBe("eu-west, us-east: HTTP 500");
     expect(down.errorClass).toBe("http_status");
@@ -103,5 +123,23 @@ describe("decideQuorum", () => {
       expect(v.down).toEqual([]);
       expect(v.reported).toBe(2);
     }
+  });
+});
+
+describe("quorumResult", () => {
+  it("times a slot by the median of the regions that answered", () => {
+    const result = quorumResult([r("a", "up", 80), r("b", "up", 120), r("c", "down", 3000)]);
+    expect(result).toMatchObject({
+      status: "up",
+      phases: { totalMs: 80 },
+      details: { regions: { a: "up", b: "up", c: "down" }, quorum: 2 },
+    });
+    expect(result.error).toBeUndefined();
+  });
+
+  it("times a slot no region answered by the median time they took to fail, and names the regions", () => {
+    const result = quorumResult([r("a", "down", 2000), r("b", "down", 5000), r("c", "down", 4000)]);
+    expect(result).toMatchObject({ status: "down", phases: { totalMs: 4000 }, errorClass: "http_status" });
+    expect(result.error).toMatch(/^a, b, c: /);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { signV4 } from "../../monitors/probes/s3/sigv4";
+import { signV4 } from "@/monitors/probes/s3/sigv4";
 
 describe("AWS Signature Version 4", () => {
   // The worked example of AWS's S3 documentation ("GET Object", signature calculation for the

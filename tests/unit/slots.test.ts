@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { nextSlotAfter, phaseOffsetMs, slotContaining } from "../../monitors/schedule/slots";
-import { parseDurationMs } from "../../monitors/config/duration";
+import { nextSlotAfter, phaseOffsetMs, slotContaining } from "@/monitors/schedule/slots";
+import { parseDurationMs } from "@/monitors/core/duration";
 
 describe("slot alignment", () => {
   it("slots are interval apart, offset by the phase, on the epoch clock", () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { uptimeRatio, windowSegments } from "../../monitors/queries/uptime";
-import { histogramIndex, histogramQuantile, HISTOGRAM_BOUNDS_MS } from "../../monitors/store/histogram";
-import { RollupDeltas } from "../../monitors/store/rollup-delta";
-import { overallStatus } from "../../monitors/queries/overall-status";
-import { formatPercent } from "../../monitors/queries/format";
-import { uptimeMessage } from "../../monitors/badges/badge-content";
+import { uptimeRatio, windowSegments } from "@/monitors/queries/uptime";
+import { histogramIndex, histogramQuantile, HISTOGRAM_BOUNDS_MS } from "@/monitors/core/histogram";
+import { RollupDeltas } from "@/monitors/evaluate/rollup-delta";
+import { overallStatus } from "@/monitors/queries/overall-status";
+import { formatPercent } from "@/monitors/presentation/format";
+import { uptimeMessage } from "@/monitors/badges/badge-content";
 
 const H = 3_600_000;
 const D = 24 * H;

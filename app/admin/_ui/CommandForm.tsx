@@ -2,18 +2,39 @@
 
 import { useId, useState, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
+import { IMPACTS } from "@/monitors/incidents/incident-lifecycle";
+import { CSRF_HEADER, CSRF_HEADER_VALUE } from "@/monitors/admin/request-guard";
 
 export type Field =
-  | { kind: "text" | "email" | "password" | "number"; name: string; label: string; defaultValue?: string; help?: string; autoComplete?: string }
+  | {
+      kind: "text" | "email" | "password" | "number";
+      name: string;
+      label: string;
+      defaultValue?: string;
+      help?: string;
+      autoComplete?: string;
+    }
   | { kind: "textarea"; name: string; label: string; defaultValue?: string; markdown?: boolean; rows?: number; help?: string }
   | { kind: "select"; name: string; label: string; options: Array<{ value: string; label: string }>; defaultValue?: string; help?: string }
   | { kind: "datetime"; name: string; label: string; defaultValue?: string; help?: string }
   | { kind: "checkbox"; name: string; label: string; defaultChecked?: boolean; help?: string }
-  | { kind: "checkboxes"; name: string; label: string; options: Array<{ value: string; label: string }>; defaultValues?: string[]; help?: string }
-  | { kind: "impacts"; name: string; label: string; monitors: Array<{ slug: string; name: string }>; defaultValues?: Record<string, string>; help?: string }
+  | {
+      kind: "checkboxes";
+      name: string;
+      label: string;
+      options: Array<{ value: string; label: string }>;
+      defaultValues?: string[];
+      help?: string;
+    }
+  | {
+      kind: "impacts";
+      name: string;
+      label: string;
+      monitors: Array<{ slug: string; name: string }>;
+      defaultValues?: Record<string, string>;
+      help?: string;
+    }
   | { kind: "hidden"; name: string; value: string };
-
-const IMPACT_CHOICES = ["none", "minor", "major", "critical"];
 
 interface Props {
   action: string;
@@ -23,6 +44,11 @@ interface Props {
   inline?: boolean;
   confirm?: string;
   danger?: boolean;
+  /**
+   * Leave the page as it is when the answer carries a message, instead of refreshing it: for a
+   * message shown once (recovery codes) that a refreshed page would no longer hold.
+   */
+  keepMessage?: boolean;
 }
 
 /** Reads the form into the JSON the command expects: arrays for checkbox groups, a map for impacts, ISO instants for times. */
@@ -49,6 +75,11 @@ function collect(form: HTMLFormElement, fields: Field[]): Record<string, unknown
   return out;
 }
 
+/** A field's help line, under its input. */
+function helpOf(f: Field) {
+  return "help" in f && f.help ? <small className="help">{f.help}</small> : null;
+}
+
 function toLocalInput(iso?: string): string | undefined {
   if (!iso) return undefined;
   const d = new Date(iso);
@@ -56,7 +87,7 @@ function toLocalInput(iso?: string): string | undefined {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-export function CommandForm({ action, fields, submit, inline, confirm, danger }: Props) {
+export function CommandForm({ action, fields, submit, inline, confirm, danger, keepMessage }: Props) {
   const router = useRouter();
   const formId = useId();
   const [errors, setErrors] = useState<Record<string, string>>({});
@@ -73,10 +104,16 @@ export function CommandForm({ action, fields, submit, inline, confirm, danger }:
     try {
       const res = await fetch(`/admin/api/${action}`, {
         method: "POST",
-        headers: { "content-type": "application/json", "x-status-request": "1" },
+        headers: { "content-type": "application/json", [CSRF_HEADER]: CSRF_HEADER_VALUE },
         body: JSON.stringify(collect(e.currentTarget, fields)),
       });
-      const body = (await res.json().catch(() => ({}))) as { ok?: boolean; errors?: Record<string, string>; error?: string; redirect?: string; message?: string };
+      const body = (await res.json().catch(() => ({}))) as {
+        ok?: boolean;
+        errors?: Record<string, string>;
+        error?: string;
+        redirect?: string;
+        message?: string;
+      };
       if (res.status === 401 && body.redirect) {
         window.location.assign(`${body.redirect}?next=${encodeURIComponent(window.location.pathname)}`);
         return;
@@ -87,7 +124,7 @@ export function CommandForm({ action, fields, submit, inline, confirm, danger }:
       }
       if (body.message) setMessage(body.message);
       if (body.redirect) window.location.assign(body.redirect);
-      else {
+      else if (!(keepMessage && body.message)) {
         if (!body.message) {
           (e.target as HTMLFormElement).reset();
           setPreviews({});
@@ -104,7 +141,11 @@ export function CommandForm({ action, fields, submit, inline, confirm, danger }:
   async function preview(name: string, form: HTMLFormElement | null) {
     if (previews[name] != null) return setPreviews({ ...previews, [name]: null });
     const markdown = String(new FormData(form ?? undefined).get(name) ?? "");
-    const res = await fetch("/admin/api/preview", { method: "POST", headers: { "content-type": "application/json", "x-status-request": "1" }, body: JSON.stringify({ markdown }) });
+    const res = await fetch("/admin/api/preview", {
+      method: "POST",
+      headers: { "content-type": "application/json", [CSRF_HEADER]: CSRF_HEADER_VALUE },
+      body: JSON.stringify({ markdown }),
+    });
     const body = (await res.json().catch(() => ({}))) as { html?: string };
     setPreviews({ ...previews, [name]: body.html ?? "" });
   }
@@ -127,19 +168,33 @@ export function CommandForm({ action, fields, submit, inline, confirm, danger }:
       {fields.map((f) => {
         const id = `${formId}-${f.name}`;
         if (f.kind === "hidden") return null;
-        const help = f.help ? <small className="help">{f.help}</small> : null;
+        const help = helpOf(f);
         switch (f.kind) {
           case "textarea":
             return (
               <div className="field" key={f.name}>
                 <label htmlFor={id}>{f.label}</label>
-                <textarea id={id} name={f.name} rows={f.rows ?? 5} defaultValue={f.defaultValue} aria-invalid={!!errors[f.name]} aria-describedby={described(f.name)} />
+                <textarea
+                  id={id}
+                  name={f.name}
+                  rows={f.rows ?? 5}
+                  defaultValue={f.defaultValue}
+                  aria-invalid={!!errors[f.name]}
+                  aria-describedby={described(f.name)}
+                />
                 {f.markdown && (
                   <button type="button" className="link" onClick={(e) => preview(f.name, e.currentTarget.form)}>
                     {previews[f.name] != null ? "Hide preview" : "Preview"}
                   </button>
                 )}
-                {previews[f.name] != null && <div className="markdown preview" data-testid="markdown-preview" dangerouslySetInnerHTML={{ __html: previews[f.name]! }} />}
+                {previews[f.name] != null && (
+                  <div
+                    className="markdown preview"
+                    data-testid="markdown-preview"
+                    // biome-ignore lint/security/noDangerouslySetInnerHtml: the preview route renders with renderMarkdown, which escapes raw HTML
+                    dangerouslySetInnerHTML={{ __html: previews[f.name]! }}
+                  />
+                )}
                 {help}
                 {err(f.name)}
               </div>
@@ -148,7 +203,13 @@ export function CommandForm({ action, fields, submit, inline, confirm, danger }:
             return (
               <div className="field" key={f.name}>
                 <label htmlFor={id}>{f.label}</label>
-                <select id={id} name={f.name} defaultValue={f.defaultValue} aria-invalid={!!errors[f.name]} aria-describedby={described(f.name)}>
+                <select
+                  id={id}
+                  name={f.name}
+                  defaultValue={f.defaultValue}
+                  aria-invalid={!!errors[f.name]}
+                  aria-describedby={described(f.name)}
+                >
                   {f.options.map((o) => (
                     <option key={o.value} value={o.value}>
                       {o.label}
@@ -192,7 +253,7 @@ export function CommandForm({ action, fields, submit, inline, confirm, danger }:
                     <label key={m.slug}>
                       <span>{m.name}</span>
                       <select name={`${f.name}:${m.slug}`} defaultValue={f.defaultValues?.[m.slug] ?? "none"}>
-                        {IMPACT_CHOICES.map((i) => (
+                        {IMPACTS.map((i) => (
                           <option key={i} value={i}>
                             {i === "none" ? "not affected" : i}
                           </option>
@@ -209,7 +270,14 @@ export function CommandForm({ action, fields, submit, inline, confirm, danger }:
             return (
               <div className="field" key={f.name}>
                 <label htmlFor={id}>{f.label}</label>
-                <input type="datetime-local" id={id} name={f.name} defaultValue={toLocalInput(f.defaultValue)} aria-invalid={!!errors[f.name]} aria-describedby={described(f.name)} />
+                <input
+                  type="datetime-local"
+                  id={id}
+                  name={f.name}
+                  defaultValue={toLocalInput(f.defaultValue)}
+                  aria-invalid={!!errors[f.name]}
+                  aria-describedby={described(f.name)}
+                />
                 {help}
                 {err(f.name)}
               </div>
@@ -218,7 +286,15 @@ export function CommandForm({ action, fields, submit, inline, confirm, danger }:
             return (
               <div className="field" key={f.name}>
                 <label htmlFor={id}>{f.label}</label>
-                <input type={f.kind} id={id} name={f.name} defaultValue={f.defaultValue} autoComplete={f.autoComplete} aria-invalid={!!errors[f.name]} aria-describedby={described(f.name)} />
+                <input
+                  type={f.kind}
+                  id={id}
+                  name={f.name}
+                  defaultValue={f.defaultValue}
+                  autoComplete={f.autoComplete}
+                  aria-invalid={!!errors[f.name]}
+                  aria-describedby={described(f.name)}
+                />
                 {help}
                 {err(f.name)}
               </div>

@@ -1,8 +1,8 @@
 import { requireUser } from "../_lib/require-user";
 import { AdminNav } from "../_ui/AdminNav";
-import { sharedDb } from "../../../monitors/queries/shared-db";
-import { recentAudit } from "../../../monitors/auth/audit";
-import { LocalTime } from "../../_ui/LocalTime";
+import { sharedDb } from "@/monitors/queries/shared-db";
+import { recentAudit } from "@/monitors/auth/audit";
+import { LocalTime } from "@/app/_ui/LocalTime";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Audit log · OpenRegistry status", robots: { index: false } };
@@ -32,7 +32,7 @@ export default async function Audit({ searchParams }: { searchParams: Promise<{ 
               <td>
                 <LocalTime iso={r.at.toISOString()} />
               </td>
-              <td>{r.userEmail ?? "system"}</td>
+              <td>{r.tokenName ? `API token ${r.tokenName}` : (r.userEmail ?? "system")}</td>
               <td>{r.action}</td>
               <td>{r.target}</td>
               <td>

@@ -1,10 +1,11 @@
 import { requireUser } from "../_lib/require-user";
 import { AdminNav } from "../_ui/AdminNav";
 import { CommandForm } from "../_ui/CommandForm";
-import { sharedDb } from "../../../monitors/queries/shared-db";
-import { adminChannels, monitorChoices } from "../../../monitors/queries/admin-views";
-import { CHANNEL_KINDS } from "../../../monitors/notify/channel-config";
-import { EVENT_TYPES } from "../../../monitors/notify/notification-event";
+import { sharedDb } from "@/monitors/queries/shared-db";
+import { adminChannels, monitorChoices } from "@/monitors/queries/admin-views";
+import { CHANNEL_KINDS } from "@/monitors/notify/channel-config";
+import { LOCALES, LOCALE_NAMES } from "@/monitors/i18n/locales";
+import { EVENT_TYPES } from "@/monitors/notify/notification-event";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Channels · OpenRegistry status", robots: { index: false } };
@@ -39,8 +40,23 @@ export default async function Channels() {
               <td>{c.monitors.length ? c.monitors.join(", ") : "all"}</td>
               <td>{c.onCall ? "yes" : "no"}</td>
               <td className="row">
-                <CommandForm action="channel.enable" fields={[{ kind: "hidden", name: "id", value: String(c.id) }, { kind: "hidden", name: "enabled", value: c.enabled ? "" : "1" }]} submit={c.enabled ? "Disable" : "Enable"} inline />
-                <CommandForm action="channel.delete" fields={[{ kind: "hidden", name: "id", value: String(c.id) }]} submit="Delete" inline danger confirm={`Delete channel ${c.name}? Undelivered messages to it are dropped.`} />
+                <CommandForm
+                  action="channel.enable"
+                  fields={[
+                    { kind: "hidden", name: "id", value: String(c.id) },
+                    { kind: "hidden", name: "enabled", value: c.enabled ? "" : "1" },
+                  ]}
+                  submit={c.enabled ? "Disable" : "Enable"}
+                  inline
+                />
+                <CommandForm
+                  action="channel.delete"
+                  fields={[{ kind: "hidden", name: "id", value: String(c.id) }]}
+                  submit="Delete"
+                  inline
+                  danger
+                  confirm={`Delete channel ${c.name}? Undelivered messages to it are dropped.`}
+                />
               </td>
             </tr>
           ))}
@@ -54,11 +70,40 @@ export default async function Channels() {
           fields={[
             { kind: "text", name: "name", label: "Name" },
             { kind: "select", name: "kind", label: "Kind", options: CHANNEL_KINDS.map((k) => ({ value: k, label: k })) },
-            { kind: "text", name: "url", label: "URL (webhook, Slack, Discord)", help: "Slack and Discord: the incoming-webhook URL. Shown later by host only." },
-            { kind: "password", name: "secret", label: "Signing secret (webhook, at least 16 characters)", help: "Receivers verify x-status-signature with it (see README)." },
+            {
+              kind: "text",
+              name: "url",
+              label: "URL (webhook, Slack, Discord)",
+              help: "Slack and Discord: the incoming-webhook URL. Shown later by host only.",
+            },
+            {
+              kind: "password",
+              name: "secret",
+              label: "Signing secret (webhook, at least 16 characters)",
+              help: "Receivers verify x-status-signature with it (see README).",
+            },
             { kind: "textarea", name: "to", label: "Email recipients (email; one per line)", rows: 2 },
-            { kind: "checkboxes", name: "events", label: "Events (none ticked: all)", options: EVENT_TYPES.map((e) => ({ value: e, label: e })) },
-            { kind: "checkboxes", name: "monitors", label: "Monitors (none ticked: all)", options: monitors.map((m) => ({ value: m.slug, label: m.name })) },
+            {
+              kind: "select",
+              name: "locale",
+              label: "Language (Slack, Discord, email)",
+              options: [
+                { value: "", label: "The site's (SITE_LOCALE)" },
+                ...LOCALES.map((l) => ({ value: l, label: `${LOCALE_NAMES[l]} (${l})` })),
+              ],
+            },
+            {
+              kind: "checkboxes",
+              name: "events",
+              label: "Events (none ticked: all)",
+              options: EVENT_TYPES.map((e) => ({ value: e, label: e })),
+            },
+            {
+              kind: "checkboxes",
+              name: "monitors",
+              label: "Monitors (none ticked: all)",
+              options: monitors.map((m) => ({ value: m.slug, label: m.name })),
+            },
             { kind: "checkbox", name: "onCall", label: "On call: gets acknowledge links and reminders for unacknowledged incidents" },
           ]}
         />

@@ -1,12 +1,20 @@
 import { requireUser } from "../_lib/require-user";
 import { AdminNav } from "../_ui/AdminNav";
 import { CommandForm } from "../_ui/CommandForm";
-import { sharedDb } from "../../../monitors/queries/shared-db";
-import { adminUsers } from "../../../monitors/queries/admin-views";
-import { ROLES } from "../../../monitors/auth/permissions";
+import { sharedDb } from "@/monitors/queries/shared-db";
+import { adminUsers } from "@/monitors/queries/admin-views";
+import { ROLES } from "@/monitors/auth/permissions";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Users · OpenRegistry status", robots: { index: false } };
+
+/** How the account signs in with GitHub, as the table shows it. */
+function githubLabel(u: { githubId: string | null; githubLogin: string | null; githubByMembership: boolean }): string {
+  if (!u.githubId && !u.githubLogin) return "not linked";
+  const who = u.githubLogin ? `@${u.githubLogin}` : `id ${u.githubId}`;
+  if (!u.githubId) return `${who} (not yet signed in)`;
+  return u.githubByMembership ? `${who} (through membership)` : who;
+}
 
 export default async function Users() {
   const user = await requireUser("/admin/users", "user.write");
@@ -22,6 +30,7 @@ export default async function Users() {
             <th>Email</th>
             <th>Role</th>
             <th>State</th>
+            <th>GitHub</th>
             <th />
           </tr>
         </thead>
@@ -30,12 +39,47 @@ export default async function Users() {
             <tr key={u.id} data-testid="user">
               <td>{u.email}</td>
               <td>
-                <CommandForm action="user.role" fields={[{ kind: "hidden", name: "id", value: String(u.id) }, { kind: "select", name: "role", label: "Role", options: roleOptions, defaultValue: u.role }]} submit="Set role" inline />
+                <CommandForm
+                  action="user.role"
+                  fields={[
+                    { kind: "hidden", name: "id", value: String(u.id) },
+                    { kind: "select", name: "role", label: "Role", options: roleOptions, defaultValue: u.role },
+                  ]}
+                  submit="Set role"
+                  inline
+                />
               </td>
               <td>{u.disabledAt ? "disabled" : u.lockedUntil && u.lockedUntil > new Date() ? "locked (failed logins)" : "active"}</td>
+              <td data-testid="user-github">
+                {githubLabel(u)}
+                <CommandForm
+                  action="user.github"
+                  fields={[
+                    { kind: "hidden", name: "id", value: String(u.id) },
+                    {
+                      kind: "text",
+                      name: "github",
+                      label: "GitHub login",
+                      defaultValue: u.githubLogin ?? "",
+                      help: "Empty removes the link.",
+                    },
+                  ]}
+                  submit="Link"
+                  inline
+                />
+              </td>
               <td>
                 {u.id !== user.id && (
-                  <CommandForm action="user.disable" fields={[{ kind: "hidden", name: "id", value: String(u.id) }, { kind: "hidden", name: "disabled", value: u.disabledAt ? "" : "1" }]} submit={u.disabledAt ? "Enable" : "Disable"} inline danger={!u.disabledAt} />
+                  <CommandForm
+                    action="user.disable"
+                    fields={[
+                      { kind: "hidden", name: "id", value: String(u.id) },
+                      { kind: "hidden", name: "disabled", value: u.disabledAt ? "" : "1" },
+                    ]}
+                    submit={u.disabledAt ? "Enable" : "Disable"}
+                    inline
+                    danger={!u.disabledAt}
+                  />
                 )}
               </td>
             </tr>

@@ -1,4 +1,4 @@
-import { badgeRoute } from "../../../monitors/badges/badge-route";
+import { badgeRoute } from "@/monitors/badges/badge-route";
 
 export const dynamic = "force-dynamic";
 

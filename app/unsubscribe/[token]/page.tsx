@@ -1,15 +1,10 @@
+import { BASE_LOCALE } from "@/monitors/i18n/locales";
+import { UnsubscribeView, unsubscribeMetadata } from "@/app/_ui/subscription-views";
+
+// This file is the English page; app/l/[locale]/unsubscribe/[token]/page.tsx renders the others.
 export const dynamic = "force-dynamic";
-export const metadata = { title: "Unsubscribe · OpenRegistry status", robots: { index: false } };
+export const metadata = unsubscribeMetadata(BASE_LOCALE);
 
 export default async function Unsubscribe({ params }: { params: Promise<{ token: string }> }) {
-  const { token } = await params;
-  return (
-    <section className="ack">
-      <h1>Unsubscribe</h1>
-      <p>Stop all emails from this status page to your address?</p>
-      <form method="post" action={`/api/unsubscribe/${encodeURIComponent(token)}`}>
-        <button type="submit">Unsubscribe</button>
-      </form>
-    </section>
-  );
+  return <UnsubscribeView token={(await params).token} locale={BASE_LOCALE} />;
 }

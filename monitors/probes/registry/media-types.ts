@@ -5,5 +5,3 @@ export const DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+
 
 /** All four: with only the Docker v2 type, distribution answers 404 for an OCI manifest. */
 export const MANIFEST_ACCEPT = [OCI_INDEX, OCI_MANIFEST, DOCKER_LIST, DOCKER_MANIFEST].join(", ");
-
-export const DIGEST = /^sha256:[a-f0-9]{64}$/;

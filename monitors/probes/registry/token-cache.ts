@@ -30,6 +30,11 @@ export class TokenCache {
     this.tokens.set(key, { token, until: now + tokenTtlMs(expiresIn, now) });
   }
 
+  /** Forgets a token the registry refused (a rotated signing key, a changed scope). */
+  delete(key: string): void {
+    this.tokens.delete(key);
+  }
+
   clear(): void {
     this.tokens.clear();
   }

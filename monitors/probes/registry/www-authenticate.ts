@@ -12,9 +12,8 @@ export function parseChallenge(header: string | undefined | null): Challenge | n
   const params: Record<string, string> = {};
   const re = /([A-Za-z_][\w-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))\s*(?:,|$)/g;
   let rest = m[2].trim();
-  let match: RegExpExecArray | null;
   let consumed = 0;
-  while ((match = re.exec(rest))) {
+  for (let match = re.exec(rest); match; match = re.exec(rest)) {
     params[match[1].toLowerCase()] = (match[2] ?? match[3]).replace(/\\(.)/g, "$1");
     consumed = re.lastIndex;
   }

@@ -26,17 +26,29 @@ export interface SignInput {
  */
 export function signV4(input: SignInput): Record<string, string> {
   const now = input.now ?? new Date();
-  const amzDate = now.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  const amzDate = now
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
   const day = amzDate.slice(0, 8);
   const service = input.service ?? "s3";
   const payload = input.payloadSha256 ?? EMPTY_PAYLOAD_SHA256;
-  const canonicalUri = input.url.pathname.split("/").map((seg) => encode(decodeURIComponent(seg))).join("/") || "/";
+  const canonicalUri =
+    input.url.pathname
+      .split("/")
+      .map((seg) => encode(decodeURIComponent(seg)))
+      .join("/") || "/";
   const canonicalQuery = [...input.url.searchParams.entries()]
     .map(([k, v]) => [encode(k), encode(v)])
     .sort(([a, x], [b, y]) => (a === b ? (x < y ? -1 : 1) : a < b ? -1 : 1))
     .map(([k, v]) => `${k}=${v}`)
     .join("&");
-  const headers: Record<string, string> = { ...input.headers, host: input.url.host, "x-amz-content-sha256": payload, "x-amz-date": amzDate };
+  const headers: Record<string, string> = {
+    ...input.headers,
+    host: input.url.host,
+    "x-amz-content-sha256": payload,
+    "x-amz-date": amzDate,
+  };
   const names = Object.keys(headers).sort();
   const canonicalHeaders = names.map((n) => `${n}:${headers[n].trim()}\n`).join("");
   const signedHeaders = names.join(";");

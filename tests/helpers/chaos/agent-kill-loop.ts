@@ -1,7 +1,3 @@
-// Scenario 1: the agent SIGKILLed at random points while it probes flapping targets and a slow
-// webhook receiver takes its notifications. Used by tests/integration/crash-safety.test.ts (short)
-// and tests/chaos/crash-loop.chaos.ts (long).
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
@@ -9,7 +5,7 @@ import { expect } from "vitest";
 import { createTempDb } from "../temp-db";
 import { startHttp } from "../loopback";
 import type { AgentProcess } from "../agent-process";
-import { verifyWebhookSignature } from "../../../monitors/notify/webhook";
+import { verifyWebhookSignature } from "@/monitors/notify/webhook";
 import { CORRUPTION, type Log, defaultLog, seededRandom, sleep, startBundledAgent } from "./common";
 import { checkStoreInvariants } from "./store-invariants";
 
@@ -27,7 +23,13 @@ export async function startSlowReceiver(secret: string, rng: () => number, delay
   const receipts: Receipt[] = [];
   let open = 0;
   const server = await startHttp((req, res) => {
-    const receipt: Receipt = { id: String(req.headers["x-status-delivery"] ?? ""), type: String(req.headers["x-status-event"] ?? ""), at: Date.now(), complete: false, signatureOk: false };
+    const receipt: Receipt = {
+      id: String(req.headers["x-status-delivery"] ?? ""),
+      type: String(req.headers["x-status-event"] ?? ""),
+      at: Date.now(),
+      complete: false,
+      signatureOk: false,
+    };
     receipts.push(receipt);
     open++;
     let done = false;
@@ -41,13 +43,16 @@ export async function startSlowReceiver(secret: string, rng: () => number, delay
     req.on("end", () => {
       receipt.complete = true;
       receipt.signatureOk = verifyWebhookSignature(secret, req.headers["x-status-signature"] as string | undefined, Buffer.concat(chunks));
-      setTimeout(() => {
-        finish();
-        if (!res.destroyed) {
-          res.writeHead(200, { "content-type": "text/plain" });
-          res.end("ok");
-        }
-      }, delayMs[0] + rng() * (delayMs[1] - delayMs[0]));
+      setTimeout(
+        () => {
+          finish();
+          if (!res.destroyed) {
+            res.writeHead(200, { "content-type": "text/plain" });
+            res.end("ok");
+          }
+        },
+        delayMs[0] + rng() * (delayMs[1] - delayMs[0]),
+      );
     });
   });
   return {
@@ -83,7 +88,12 @@ export async function startFlappingTarget(control: FlapControl) {
 }
 
 /** The agent's YAML with an incidents section (helpers/agent-process writes monitors only). */
-export function writeChaosConfig(dir: string, monitors: Array<Record<string, unknown>>, incidents: Record<string, unknown>, name = "chaos.yaml"): string {
+export function writeChaosConfig(
+  dir: string,
+  monitors: Array<Record<string, unknown>>,
+  incidents: Record<string, unknown>,
+  name = "chaos.yaml",
+): string {
   const file = join(dir, name);
   writeFileSync(file, stringify({ incidents, monitors }));
   return file;
@@ -163,7 +173,9 @@ export async function runAgentKillLoop(o: AgentKillLoopOptions): Promise<AgentKi
   let agent: AgentProcess | null = null;
   const agentProblems: string[] = [];
   try {
-    const channel = await t.db.notificationChannel.create({ data: { name: "slow-hook", kind: "webhook", config: { url: `${receiver.url}/hook`, secret: WEBHOOK_SECRET } } });
+    const channel = await t.db.notificationChannel.create({
+      data: { name: "slow-hook", kind: "webhook", config: { url: `${receiver.url}/hook`, secret: WEBHOOK_SECRET } },
+    });
     const monitors: Array<Record<string, unknown>> = [];
     for (let i = 0; i < o.monitors; i++) {
       const slug = `chaos-${String(i).padStart(3, "0")}`;
@@ -171,7 +183,15 @@ export async function runAgentKillLoop(o: AgentKillLoopOptions): Promise<AgentKi
       const [lo, hi] = o.flapHalfPeriodMs ?? [2000, 3500];
       if (i < o.flapping) path = `/flap/${lo + Math.floor(rng() * (hi - lo))}/${Math.floor(rng() * 10_000)}`;
       else if (i < o.flapping + o.steadyDown) path = "/down";
-      monitors.push({ slug, name: `Chaos ${i}`, group: "Chaos", kind: "http", url: `${target.url}${path}`, interval: "1s", timeout: "500ms" });
+      monitors.push({
+        slug,
+        name: `Chaos ${i}`,
+        group: "Chaos",
+        kind: "http",
+        url: `${target.url}${path}`,
+        interval: "1s",
+        timeout: "500ms",
+      });
     }
     const config = writeChaosConfig(t.dir, monitors, { group_window: "0s", on_recovery: "resolve", remind_every: 0 });
     const watchOutput = (a: AgentProcess, label: string) => {
@@ -193,7 +213,9 @@ export async function runAgentKillLoop(o: AgentKillLoopOptions): Promise<AgentKi
       // Let the receiver see whatever the dead agent had already written to its socket.
       await sleep(150);
       const fromThisRun = [...new Set(receiver.receipts.filter((r) => r.at >= spawnedAt).map((r) => r.id))];
-      const pending = fromThisRun.length ? await t.db.outbox.findMany({ where: { status: "pending", eventKey: { in: fromThisRun } }, select: { eventKey: true } }) : [];
+      const pending = fromThisRun.length
+        ? await t.db.outbox.findMany({ where: { status: "pending", eventKey: { in: fromThisRun } }, select: { eventKey: true } })
+        : [];
       const record: KillRecord = { n, afterMs: Date.now() - spawnedAt, started, receiverOpen, inFlight: pending.map((p) => p.eventKey) };
       kills.push(record);
       watchOutput(agent, `run ${n}`);
@@ -221,7 +243,10 @@ export async function runAgentKillLoop(o: AgentKillLoopOptions): Promise<AgentKi
       };
       const stateCount = await t.db.monitorState.count();
       if (!state.pending && !state.unhandled && !state.notUp && !state.open && stateCount === o.monitors) break;
-      if (Date.now() > deadline) throw new Error(`the last run did not settle within ${o.finalTimeoutMs} ms: ${JSON.stringify(state)}\n${agent.output().slice(-4000)}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `the last run did not settle within ${o.finalTimeoutMs} ms: ${JSON.stringify(state)}\n${agent.output().slice(-4000)}`,
+        );
       await sleep(500);
     }
     agent.child.kill("SIGTERM");
@@ -232,14 +257,29 @@ export async function runAgentKillLoop(o: AgentKillLoopOptions): Promise<AgentKi
     await sleep(150);
 
     const s = await checkStoreInvariants(t.db, channel.id, receiver.seen());
-    const outbox = await t.db.outbox.findMany({ orderBy: { id: "asc" }, select: { id: true, eventKey: true, status: true, attempts: true } });
+    const outbox = await t.db.outbox.findMany({
+      orderBy: { id: "asc" },
+      select: { id: true, eventKey: true, status: true, attempts: true },
+    });
     const changes = await t.db.stateChange.findMany({ select: { toStatus: true, handledAt: true } });
-    expect(changes.filter((c) => !c.handledAt), "state changes left unhandled").toEqual([]);
-    expect(outbox.filter((r) => r.status !== "delivered"), "outbox rows not delivered").toEqual([]);
+    expect(
+      changes.filter((c) => !c.handledAt),
+      "state changes left unhandled",
+    ).toEqual([]);
+    expect(
+      outbox.filter((r) => r.status !== "delivered"),
+      "outbox rows not delivered",
+    ).toEqual([]);
     const seen = receiver.seen();
-    expect(outbox.filter((r) => !seen.has(r.eventKey)).map((r) => r.eventKey), "outbox rows the receiver never saw").toEqual([]);
+    expect(
+      outbox.filter((r) => !seen.has(r.eventKey)).map((r) => r.eventKey),
+      "outbox rows the receiver never saw",
+    ).toEqual([]);
     const known = new Set(outbox.map((r) => r.eventKey));
-    expect([...seen].filter((id) => !known.has(id)), "deliveries of events that are not in the outbox").toEqual([]);
+    expect(
+      [...seen].filter((id) => !known.has(id)),
+      "deliveries of events that are not in the outbox",
+    ).toEqual([]);
     expect(receiver.receipts.filter((r) => r.complete && !r.signatureOk).length, "badly signed deliveries").toBe(0);
     // One target: its messages went out in queue order (a retried row held the later ones back).
     const firstSeen = [...new Set(receiver.receipts.map((r) => r.id))];

@@ -1,7 +1,5 @@
 // Scenario 3: another process holding SQLite's write lock while the agent runs.
 import { spawn } from "node:child_process";
-import { join } from "node:path";
-import { stringify } from "yaml";
 import { expect } from "vitest";
 import { createTempDb } from "../temp-db";
 import { startHttp } from "../loopback";
@@ -72,7 +70,9 @@ export async function runBusyLockScenario(o: BusyLockOptions): Promise<BusyLockR
   // Still too busy after the retries: judge the lock by what it adds to the lateness around it
   // (a frozen event loop, the bug this guards against, added 100-400 ms).
   const bound = last.latenessP99Outside >= 50 ? last.latenessP99Outside + 50 : 50;
-  expect(last.latenessP99InLock, `latenessMs p99 of slots inside the lock window (outside it: ${last.latenessP99Outside} ms)`).toBeLessThan(bound);
+  expect(last.latenessP99InLock, `latenessMs p99 of slots inside the lock window (outside it: ${last.latenessP99Outside} ms)`).toBeLessThan(
+    bound,
+  );
   return { ...last, attempts };
 }
 
@@ -89,7 +89,14 @@ async function busyLockAttempt(o: BusyLockOptions): Promise<BusyLockReport> {
   });
   let agent: AgentProcess | null = null;
   try {
-    const monitors = Array.from({ length: o.monitors }, (_, i) => ({ slug: `busy-${i}`, name: `Busy ${i}`, kind: "http", url: `${target.url}/m/${i}`, interval: "1s", timeout: "500ms" }));
+    const monitors = Array.from({ length: o.monitors }, (_, i) => ({
+      slug: `busy-${i}`,
+      name: `Busy ${i}`,
+      kind: "http",
+      url: `${target.url}/m/${i}`,
+      interval: "1s",
+      timeout: "500ms",
+    }));
     const config = writeChaosConfig(t.dir, monitors, { group_window: "0s", remind_every: 0 });
     agent = await startBundledAgent(t.url, config);
     await agent.waitFor(/started in region/, 60_000);
@@ -104,7 +111,10 @@ async function busyLockAttempt(o: BusyLockOptions): Promise<BusyLockReport> {
     agent = null;
     await integrityOk(t.db);
 
-    const all = await t.db.checkResult.findMany({ orderBy: { slot: "asc" }, select: { monitorId: true, slot: true, latenessMs: true, monitor: { select: { slug: true } } } });
+    const all = await t.db.checkResult.findMany({
+      orderBy: { slot: "asc" },
+      select: { monitorId: true, slot: true, latenessMs: true, monitor: { select: { slug: true } } },
+    });
     const bySlug = new Map<string, typeof all>();
     for (const r of all) bySlug.set(r.monitor.slug, [...(bySlug.get(r.monitor.slug) ?? []), r]);
     expect(bySlug.size, "every monitor has results").toBe(o.monitors);
@@ -132,7 +142,9 @@ async function busyLockAttempt(o: BusyLockOptions): Promise<BusyLockReport> {
     expect(lost, "probes whose result was lost").toEqual([]);
     expect(gapsInWindow, "slots missing from 2 s before the lock to the end").toEqual([]);
     const inLock = all.filter((r) => r.slot.getTime() >= lock.lockedAt && r.slot.getTime() <= lock.releasedAt).map((r) => r.latenessMs);
-    const outside = all.filter((r) => r.slot.getTime() >= lock.lockedAt - 4000 && (r.slot.getTime() < lock.lockedAt || r.slot.getTime() > lock.releasedAt)).map((r) => r.latenessMs);
+    const outside = all
+      .filter((r) => r.slot.getTime() >= lock.lockedAt - 4000 && (r.slot.getTime() < lock.lockedAt || r.slot.getTime() > lock.releasedAt))
+      .map((r) => r.latenessMs);
     const report: BusyLockReport = {
       monitors: o.monitors,
       lockMs: lock.releasedAt - lock.lockedAt,
@@ -154,7 +166,12 @@ async function busyLockAttempt(o: BusyLockOptions): Promise<BusyLockReport> {
         const sec = Math.floor((r.slot.getTime() - lock.lockedAt) / 1000);
         perSecond.set(sec, [...(perSecond.get(sec) ?? []), Math.round(r.latenessMs)]);
       }
-      log([...perSecond].sort((a, b) => a[0] - b[0]).map(([sec, l]) => `${sec}s: max ${Math.max(...l)} n ${l.length} [${l.sort((a, b) => b - a).slice(0, 5)}]`).join("\n"));
+      log(
+        [...perSecond]
+          .sort((a, b) => a[0] - b[0])
+          .map(([sec, l]) => `${sec}s: max ${Math.max(...l)} n ${l.length} [${l.sort((a, b) => b - a).slice(0, 5)}]`)
+          .join("\n"),
+      );
       log(output);
     }
     expect(report.slotsInLock, "slots inside the lock window").toBeGreaterThanOrEqual(o.monitors * Math.floor(o.lockMs / 1000 - 1));

@@ -1,8 +1,8 @@
 // Shared pieces of the crash-safety scenarios: seeded randomness, environment knobs, and the
 // agent started the way `npm run agent` runs it.
-import { type TempDb } from "../temp-db";
+import type { TempDb } from "../temp-db";
 import { spawnAgent, type AgentProcess } from "../agent-process";
-import { AGENT_BUNDLE, AGENT_NODE_FLAGS, buildAgentIfNeeded } from "../../../scripts/build-agent.mjs";
+import { AGENT_BUNDLE, AGENT_NODE_FLAGS, buildAgentIfNeeded } from "@/scripts/build-agent.mjs";
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -32,7 +32,7 @@ export type Log = (line: string) => void;
 export const defaultLog: Log = (line) => console.log(`[chaos] ${line}`);
 
 /** Nearest-rank percentile, the same as the benchmarks use. */
-export { quantile as percentile } from "../../../bench/util";
+export { quantile as percentile } from "@/bench/util";
 
 export const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
@@ -41,7 +41,8 @@ export function dbFile(t: TempDb): string {
 }
 
 /** Lines of a process's output that must never appear, whatever was killed when. */
-export const CORRUPTION = /UNIQUE constraint failed|FOREIGN KEY constraint failed|SQLITE_CORRUPT|database disk image is malformed|SQLITE_NOTADB/;
+export const CORRUPTION =
+  /UNIQUE constraint failed|FOREIGN KEY constraint failed|SQLITE_CORRUPT|database disk image is malformed|SQLITE_NOTADB/;
 
 /**
  * Runs the agent the way `npm run agent` does: the esbuild bundle (built by the global setup) on
@@ -51,7 +52,11 @@ export const CORRUPTION = /UNIQUE constraint failed|FOREIGN KEY constraint faile
  */
 let bundleChecked = false;
 
-export async function startBundledAgent(databaseUrl: string, configFile: string, extraEnv: Record<string, string> = {}): Promise<AgentProcess> {
+export async function startBundledAgent(
+  databaseUrl: string,
+  configFile: string,
+  extraEnv: Record<string, string> = {},
+): Promise<AgentProcess> {
   // Once per test file: the global setup built it; this only covers running a file on its own.
   if (!bundleChecked) await buildAgentIfNeeded();
   bundleChecked = true;

@@ -1,10 +1,8 @@
-// Scenario 2: the web process SIGKILLed while maintainers' writes (incident.create) are in flight.
-import { stringify } from "yaml";
 import { expect } from "vitest";
 import { createTempDb } from "../temp-db";
 import { startWeb } from "../web-process";
-import type { Db } from "../../../monitors/store/client";
-import { createSession, SESSION_COOKIE } from "../../../monitors/auth/sessions";
+import type { Db } from "@/monitors/store/client";
+import { createSession, SESSION_COOKIE } from "@/monitors/auth/sessions";
 import { type Log, defaultLog, seededRandom, sleep } from "./common";
 import { integrityOk } from "./store-invariants";
 
@@ -50,7 +48,11 @@ async function killWebHard(web: Web): Promise<void> {
   }
 }
 
-export async function checkWebWrites(db: Db, targetsPerIncident: number, outcomes: Map<string, { status: number; id?: number }>): Promise<{ incidents: number; cutOffButApplied: number }> {
+export async function checkWebWrites(
+  db: Db,
+  targetsPerIncident: number,
+  outcomes: Map<string, { status: number; id?: number }>,
+): Promise<{ incidents: number; cutOffButApplied: number }> {
   await integrityOk(db);
   const incidents = await db.incident.findMany({ select: { id: true, title: true } });
   const ids = new Set(incidents.map((i) => i.id));
@@ -68,11 +70,14 @@ export async function checkWebWrites(db: Db, targetsPerIncident: number, outcome
     if (updatesOf.get(inc.id) !== 1) problems.push(`incident ${inc.id}: ${updatesOf.get(inc.id) ?? 0} updates`);
     const a = auditsOf.get(`incident:${inc.id}`) ?? [];
     if (a.length !== 1) problems.push(`incident ${inc.id}: ${a.length} incident.create audit rows`);
-    else if ((a[0].details as { title?: string } | null)?.title !== inc.title) problems.push(`incident ${inc.id}: audit row names ${JSON.stringify(a[0].details)}`);
-    if (outboxOf.get(`incident.opened:${inc.id}`) !== targetsPerIncident) problems.push(`incident ${inc.id}: ${outboxOf.get(`incident.opened:${inc.id}`) ?? 0} outbox rows, want ${targetsPerIncident}`);
+    else if ((a[0].details as { title?: string } | null)?.title !== inc.title)
+      problems.push(`incident ${inc.id}: audit row names ${JSON.stringify(a[0].details)}`);
+    if (outboxOf.get(`incident.opened:${inc.id}`) !== targetsPerIncident)
+      problems.push(`incident ${inc.id}: ${outboxOf.get(`incident.opened:${inc.id}`) ?? 0} outbox rows, want ${targetsPerIncident}`);
   }
   for (const u of updates) if (!ids.has(u.incidentId)) problems.push(`orphan updates of incident ${u.incidentId}`);
-  for (const target of auditsOf.keys()) if (!ids.has(Number(target.replace(/^incident:/, "")))) problems.push(`orphan audit row for ${target}`);
+  for (const target of auditsOf.keys())
+    if (!ids.has(Number(target.replace(/^incident:/, "")))) problems.push(`orphan audit row for ${target}`);
   for (const key of outboxOf.keys()) if (!ids.has(Number(key.split(":")[1]))) problems.push(`orphan outbox rows for ${key}`);
 
   // Each request made at most one incident; each acknowledged one made exactly one, with the id it answered.
@@ -84,12 +89,14 @@ export async function checkWebWrites(db: Db, targetsPerIncident: number, outcome
     if (!outcome) problems.push(`incident(s) ${found} titled ${JSON.stringify(title)} that no request asked for`);
     if (found.length > 1) problems.push(`${found.length} incidents titled ${JSON.stringify(title)}`);
     if (outcome && outcome.status === 0) cutOffButApplied++;
-    if (outcome && outcome.status !== 0 && outcome.status !== 200) problems.push(`request ${JSON.stringify(title)} answered ${outcome.status} but its incident exists`);
+    if (outcome && outcome.status !== 0 && outcome.status !== 200)
+      problems.push(`request ${JSON.stringify(title)} answered ${outcome.status} but its incident exists`);
   }
   for (const [title, outcome] of outcomes) {
     if (outcome.status !== 200) continue;
     const found = byTitle.get(title) ?? [];
-    if (found.length !== 1 || found[0] !== outcome.id) problems.push(`acknowledged request ${JSON.stringify(title)} (incident ${outcome.id}) left ${JSON.stringify(found)}`);
+    if (found.length !== 1 || found[0] !== outcome.id)
+      problems.push(`acknowledged request ${JSON.stringify(title)} (incident ${outcome.id}) left ${JSON.stringify(found)}`);
   }
   expect(problems, "maintainer writes fully applied or not at all").toEqual([]);
   return { incidents: incidents.length, cutOffButApplied };
@@ -103,11 +110,17 @@ export async function runWebKillLoop(o: WebKillOptions): Promise<WebKillReport> 
   const t = await createTempDb();
   let web: Web | null = null;
   try {
-    const user = await t.db.user.create({ data: { email: "maintainer@example.com", role: "responder", passwordHash: "unused: the session is made directly" } });
+    const user = await t.db.user.create({
+      data: { email: "maintainer@example.com", role: "responder", passwordHash: "unused: the session is made directly" },
+    });
     const { token } = await createSession(t.db, user.id);
     // Two targets per incident: outbox rows are part of the write.
-    await t.db.notificationChannel.create({ data: { name: "hook", kind: "webhook", config: { url: "http://127.0.0.1:9/", secret: "x".repeat(32) } } });
-    await t.db.subscriber.create({ data: { email: "reader@example.com", confirmedAt: new Date(), unsubscribeTokenHash: "chaos-unsubscribe" } });
+    await t.db.notificationChannel.create({
+      data: { name: "hook", kind: "webhook", config: { url: "http://127.0.0.1:9/", secret: "x".repeat(32) } },
+    });
+    await t.db.subscriber.create({
+      data: { email: "reader@example.com", confirmedAt: new Date(), unsubscribeTokenHash: "chaos-unsubscribe" },
+    });
     const env = { PUBLIC_URL: "", APP_SECRET: "chaos-app-secret-0123456789abcdef" };
     web = await startWeb(t.url, env);
     const outcomes = new Map<string, { status: number; id?: number }>();
@@ -117,7 +130,14 @@ export async function runWebKillLoop(o: WebKillOptions): Promise<WebKillReport> 
       const r = await fetch(`${w.url}/admin/api/incident.create`, {
         method: "POST",
         headers: { "content-type": "application/json", "x-status-request": "1", origin: w.url, cookie: `${SESSION_COOKIE}=${token}` },
-        body: JSON.stringify({ title, status: "investigating", impact: "minor", body: `Crash test: ${title}.`, startedAt: "", monitors: {} }),
+        body: JSON.stringify({
+          title,
+          status: "investigating",
+          impact: "minor",
+          body: `Crash test: ${title}.`,
+          startedAt: "",
+          monitors: {},
+        }),
       });
       const json = (await r.json()) as { redirect?: string };
       const id = Number(/\/admin\/incidents\/(\d+)$/.exec(json.redirect ?? "")?.[1]);
@@ -162,8 +182,11 @@ export async function runWebKillLoop(o: WebKillOptions): Promise<WebKillReport> 
       incidents = r.incidents;
       // The restarted web serves what was committed.
       const last = [...outcomes.values()].filter((x) => x.status === 200).pop();
-      if (last?.id) expect((await fetch(`${web.url}/incidents/${last.id}`)).status, "a committed incident's page after the restart").toBe(200);
-      log(`web round ${round}/${o.rounds}: killed with ${inFlightAtKills[round - 1]} writes in flight; ${incidents} incidents, ${cutOffButApplied} applied without an answer so far`);
+      if (last?.id)
+        expect((await fetch(`${web.url}/incidents/${last.id}`)).status, "a committed incident's page after the restart").toBe(200);
+      log(
+        `web round ${round}/${o.rounds}: killed with ${inFlightAtKills[round - 1]} writes in flight; ${incidents} incidents, ${cutOffButApplied} applied without an answer so far`,
+      );
     }
     await web.stop();
     web = null;
@@ -180,7 +203,10 @@ export async function runWebKillLoop(o: WebKillOptions): Promise<WebKillReport> 
       incidents: r.incidents,
       totalMs: Date.now() - t0,
     };
-    expect(all.filter((x) => x.status !== 0 && x.status !== 200), "writes refused for other reasons").toEqual([]);
+    expect(
+      all.filter((x) => x.status !== 0 && x.status !== 200),
+      "writes refused for other reasons",
+    ).toEqual([]);
     log(`web kill loop report: ${JSON.stringify(report)}`);
     return report;
   } finally {

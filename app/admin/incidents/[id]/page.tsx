@@ -1,12 +1,12 @@
 import { notFound } from "next/navigation";
-import { requireUser } from "../../_lib/require-user";
-import { AdminNav } from "../../_ui/AdminNav";
-import { CommandForm } from "../../_ui/CommandForm";
-import { sharedDb } from "../../../../monitors/queries/shared-db";
-import { adminIncident, monitorChoices } from "../../../../monitors/queries/admin-views";
-import { renderMarkdown } from "../../../../monitors/queries/markdown";
-import { IMPACTS, INCIDENT_STATUSES } from "../../../../monitors/incidents/incident-lifecycle";
-import { LocalTime } from "../../../_ui/LocalTime";
+import { requireUser } from "@/app/admin/_lib/require-user";
+import { AdminNav } from "@/app/admin/_ui/AdminNav";
+import { CommandForm } from "@/app/admin/_ui/CommandForm";
+import { sharedDb } from "@/monitors/queries/shared-db";
+import { adminIncident, monitorChoices } from "@/monitors/queries/admin-views";
+import { MarkdownBody } from "@/app/_ui/MarkdownBody";
+import { IMPACTS, INCIDENT_STATUSES } from "@/monitors/incidents/incident-lifecycle";
+import { LocalTime } from "@/app/_ui/LocalTime";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Incident · OpenRegistry status", robots: { index: false } };
@@ -26,8 +26,11 @@ export default async function IncidentEditor({ params }: { params: Promise<{ id:
       <article className="incident-editor">
         <h2 data-testid="incident-title">{inc.title}</h2>
         <p className="meta">
-          <span className={`pill ${inc.impact}`}>{inc.impact}</span> <span className="pill" data-testid="incident-status">{inc.status}</span> {inc.auto && <span className="pill">automatic</span>} started{" "}
-          <LocalTime iso={inc.startedAt.toISOString()} />
+          <span className={`pill ${inc.impact}`}>{inc.impact}</span>{" "}
+          <span className="pill" data-testid="incident-status">
+            {inc.status}
+          </span>{" "}
+          {inc.auto && <span className="pill">automatic</span>} started <LocalTime iso={inc.startedAt.toISOString()} />
           {inc.resolvedAt && (
             <>
               , resolved <LocalTime iso={inc.resolvedAt.toISOString()} />
@@ -37,7 +40,8 @@ export default async function IncidentEditor({ params }: { params: Promise<{ id:
         <p className="meta" data-testid="ack-state">
           {inc.acknowledgedAt ? (
             <>
-              Acknowledged by {inc.acknowledgedBy?.email ?? "a link in a notification"} at <LocalTime iso={inc.acknowledgedAt.toISOString()} />
+              Acknowledged by {inc.acknowledgedBy?.email ?? "a link in a notification"} at{" "}
+              <LocalTime iso={inc.acknowledgedAt.toISOString()} />
             </>
           ) : resolved ? (
             "Resolved without acknowledgement."
@@ -64,7 +68,13 @@ export default async function IncidentEditor({ params }: { params: Promise<{ id:
               submit="Post update"
               fields={[
                 hidden,
-                { kind: "select", name: "status", label: "Status", options: INCIDENT_STATUSES.map((s) => ({ value: s, label: s })), defaultValue: inc.status === "investigating" ? "identified" : inc.status },
+                {
+                  kind: "select",
+                  name: "status",
+                  label: "Status",
+                  options: INCIDENT_STATUSES.map((s) => ({ value: s, label: s })),
+                  defaultValue: inc.status === "investigating" ? "identified" : inc.status,
+                },
                 { kind: "textarea", name: "body", label: "Update (Markdown, public)", markdown: true },
               ]}
             />
@@ -73,7 +83,21 @@ export default async function IncidentEditor({ params }: { params: Promise<{ id:
         {resolved && (
           <section aria-labelledby="pm-h">
             <h3 id="pm-h">Postmortem</h3>
-            <CommandForm action="incident.postmortem" submit="Save postmortem" fields={[hidden, { kind: "textarea", name: "postmortem", label: "Postmortem (Markdown, public)", markdown: true, rows: 12, defaultValue: inc.postmortem ?? "" }]} />
+            <CommandForm
+              action="incident.postmortem"
+              submit="Save postmortem"
+              fields={[
+                hidden,
+                {
+                  kind: "textarea",
+                  name: "postmortem",
+                  label: "Postmortem (Markdown, public)",
+                  markdown: true,
+                  rows: 12,
+                  defaultValue: inc.postmortem ?? "",
+                },
+              ]}
+            />
           </section>
         )}
         <details>
@@ -83,8 +107,20 @@ export default async function IncidentEditor({ params }: { params: Promise<{ id:
             submit="Save impact"
             fields={[
               hidden,
-              { kind: "select", name: "impact", label: "Overall impact", options: IMPACTS.map((i) => ({ value: i, label: i })), defaultValue: inc.impact },
-              { kind: "impacts", name: "monitors", label: "Affected components", monitors: monitors.map((m) => ({ slug: m.slug, name: m.name })), defaultValues: Object.fromEntries(inc.monitors.map((m) => [m.monitor.slug, m.impact])) },
+              {
+                kind: "select",
+                name: "impact",
+                label: "Overall impact",
+                options: IMPACTS.map((i) => ({ value: i, label: i })),
+                defaultValue: inc.impact,
+              },
+              {
+                kind: "impacts",
+                name: "monitors",
+                label: "Affected components",
+                monitors: monitors.map((m) => ({ slug: m.slug, name: m.name })),
+                defaultValues: Object.fromEntries(inc.monitors.map((m) => [m.monitor.slug, m.impact])),
+              },
             ]}
           />
         </details>
@@ -95,7 +131,7 @@ export default async function IncidentEditor({ params }: { params: Promise<{ id:
             {inc.updates.map((u) => (
               <li key={u.id} data-testid="admin-update">
                 <strong>{u.status}</strong> · <LocalTime iso={u.createdAt.toISOString()} /> · {u.author?.email ?? "automatic"}
-                <div className="markdown" dangerouslySetInnerHTML={{ __html: renderMarkdown(u.body) }} />
+                <MarkdownBody source={u.body} />
               </li>
             ))}
           </ol>

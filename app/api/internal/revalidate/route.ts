@@ -1,9 +1,10 @@
 import { timingSafeEqual } from "node:crypto";
 import { revalidatePath } from "next/cache";
-import { clearTtlCaches } from "../../../../monitors/queries/ttl-cache";
+import { clearTtlCaches } from "@/monitors/queries/ttl-cache";
 
-// Lets scripts/web-server.mjs drop the cached public pages of its own Next.js process when the
-// database announces a change made on another web node (LISTEN/NOTIFY). revalidatePath works only
+// Lets scripts/web-server.mjs drop the cached public pages of its own Next.js process after a
+// change: a write this node answered, or one the database announced (LISTEN/NOTIFY; README, "When a
+// change reaches the page"). revalidatePath works only
 // inside a request to Next.js, so the server asks itself here. Only that server knows the token: a
 // random value it generates at every start and puts in this process's environment, never sent to
 // a client. The server already answers 404 to anything else on /api/internal/ before Next.js sees
@@ -20,7 +21,10 @@ function authorised(req: Request): boolean {
 }
 
 function notFound(): Response {
-  return new Response("not found\n", { status: 404, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+  return new Response("not found\n", {
+    status: 404,
+    headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+  });
 }
 
 export async function POST(req: Request): Promise<Response> {

@@ -1,7 +1,7 @@
-import { sharedDb } from "../../../../monitors/queries/shared-db";
-import { publicBaseUrl } from "../../../../monitors/queries/public-url";
-import { statuspageV2, STATUSPAGE_ENDPOINTS, type StatuspageEndpoint } from "../../../../monitors/api/statuspage-v2";
-import { cachedJson, jsonError } from "../../../../monitors/api/json-route";
+import { sharedDb } from "@/monitors/queries/shared-db";
+import { publicBaseUrl } from "@/monitors/presentation/public-url";
+import { statuspageV2, STATUSPAGE_ENDPOINTS, type StatuspageEndpoint } from "@/monitors/api/statuspage-v2";
+import { cachedJson, jsonError } from "@/monitors/api/json-route";
 
 export const dynamic = "force-dynamic";
 

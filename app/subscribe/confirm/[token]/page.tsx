@@ -1,15 +1,10 @@
+import { BASE_LOCALE } from "@/monitors/i18n/locales";
+import { ConfirmView, confirmMetadata } from "@/app/_ui/subscription-views";
+
+// This file is the English page; app/l/[locale]/subscribe/confirm/[token]/page.tsx renders the others.
 export const dynamic = "force-dynamic";
-export const metadata = { title: "Confirm subscription · OpenRegistry status", robots: { index: false } };
+export const metadata = confirmMetadata(BASE_LOCALE);
 
 export default async function ConfirmSubscription({ params }: { params: Promise<{ token: string }> }) {
-  const { token } = await params;
-  return (
-    <section className="ack">
-      <h1>Confirm your subscription</h1>
-      <p>Get an email when an incident or maintenance affects the components you chose.</p>
-      <form method="post" action={`/subscribe/confirm/${encodeURIComponent(token)}/submit`}>
-        <button type="submit">Confirm</button>
-      </form>
-    </section>
-  );
+  return <ConfirmView token={(await params).token} locale={BASE_LOCALE} />;
 }

@@ -1,0 +1,19 @@
+import { Prisma } from "@prisma/client";
+import { dialectOf } from "./dialect";
+import { executeSql } from "./raw-sql";
+
+/** Keys of the transaction-scoped advisory locks the processes take on PostgreSQL. */
+export const ADVISORY_LOCKS = {
+  configSync: 72_707_101,
+  incidentAutomation: 72_707_102,
+  maintenanceSeries: 72_707_103,
+} as const;
+
+/**
+ * Serialises a transaction with every other one taking the same key, until it ends, on
+ * PostgreSQL (pg_advisory_xact_lock). On SQLite a writing transaction is already alone.
+ */
+export async function lockForTransaction(tx: Prisma.TransactionClient, key: number): Promise<void> {
+  if (!dialectOf(tx).advisoryLocks) return;
+  await executeSql(tx, Prisma.sql`SELECT pg_advisory_xact_lock(${key})`);
+}
