@@ -35,20 +35,29 @@ store = new StoreThread({
   log,
 });
 
+// Installed before the store thread starts: a SIGHUP's default action is to end the process, and
+// one sent as soon as the "started" line appears could otherwise arrive before the handler.
+let started = false;
+let reloadTimer: NodeJS.Timeout | null = null;
+const reload = () => {
+  if (reloadTimer) clearTimeout(reloadTimer);
+  reloadTimer = setTimeout(() => {
+    reloadTimer = null;
+    if (started) store.reload();
+    else reload(); // asked during start: run once the store thread is ready
+  }, 300);
+};
+process.on("SIGHUP", reload);
+
 try {
   await store.start();
+  started = true;
 } catch (e) {
   await loop.stop();
   console.error(e instanceof StoreThreadFatal ? e.message : `agent: failed to start: ${(e as Error).stack ?? e}`);
   process.exit(2);
 }
 
-let reloadTimer: NodeJS.Timeout | null = null;
-const reload = () => {
-  if (reloadTimer) clearTimeout(reloadTimer);
-  reloadTimer = setTimeout(() => store.reload(), 300);
-};
-process.on("SIGHUP", reload);
 const watcher = process.env.CONFIG_WATCH === "0" ? null : watch(configFile, reload);
 
 let stopping = false;

@@ -42,7 +42,8 @@ export function spawnAgent(
       const until = Date.now() + timeoutMs;
       while (!pattern.test(out)) {
         if (Date.now() > until) throw new Error(`agent did not print ${pattern} within ${timeoutMs} ms; output:\n${out}`);
-        if (child.exitCode !== null) throw new Error(`agent exited (${child.exitCode}) before printing ${pattern}; output:\n${out}`);
+        if (child.exitCode !== null || child.signalCode !== null)
+          throw new Error(`agent exited (${child.exitCode ?? child.signalCode}) before printing ${pattern}; output:\n${out}`);
         await new Promise((r) => setTimeout(r, pollMs));
       }
     },

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createTempDb, type TempDb } from "../helpers/temp-db";
 import { startAgent, writeConfig } from "../helpers/agent-process";
@@ -89,6 +89,37 @@ describe("config sync", () => {
     expect(out).toMatch(/2 problem\(s\) in the config; nothing was changed in the database/);
     expect(JSON.stringify(await t.db.monitor.findMany({ orderBy: { id: "asc" } }))).toBe(before);
   });
+
+  it("a SIGHUP that arrives while the agent is still starting is kept for after the start, not fatal", async () => {
+    const file = writeConfig(
+      t.dir,
+      [{ slug: "early1", name: "E1", kind: "tcp", host: "127.0.0.1", port: 9, interval: "5s", timeout: "1s" }],
+      "early.yaml",
+    );
+    const agent = startAgent(t.url, file);
+    // SigCgt in /proc lists the signals a process catches; bit 0 is SIGHUP. Node sets it when the
+    // agent installs its handler, which must happen before the store thread's start (config sync,
+    // worker) is done, or a SIGHUP sent at the "started" line could end the process.
+    const catchesSighup = () => {
+      try {
+        const line = readFileSync(`/proc/${agent.child.pid}/status`, "utf8").match(/^SigCgt:\s*([0-9a-f]+)/m);
+        return line !== null && (BigInt(`0x${line[1]}`) & 1n) === 1n;
+      } catch {
+        return false;
+      }
+    };
+    const until = Date.now() + 20_000;
+    while (!catchesSighup()) {
+      if (Date.now() > until || agent.child.exitCode !== null) throw new Error(`agent never caught SIGHUP:\n${agent.output()}`);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    expect(agent.output()).not.toMatch(/started in region/);
+    agent.child.kill("SIGHUP");
+    await agent.waitFor(/started in region/);
+    await agent.waitFor(/reloaded: 0 new, 1 kept/);
+    agent.child.kill("SIGTERM");
+    expect(await agent.exited).toBe(0);
+  }, 30_000);
 
   it("SIGHUP reloads the config; an invalid edit is refused and the running set is kept", async () => {
     const file = writeConfig(
