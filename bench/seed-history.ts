@@ -13,6 +13,7 @@ import { rollupUpsertStatements } from "../monitors/store/rollup-upsert";
 import { bucketStart } from "../monitors/core/buckets";
 import { histogramIndex } from "../monitors/core/histogram";
 import { applyRetention } from "../monitors/store/retention";
+import { ensurePartitions } from "../monitors/store/partitions";
 import type { Observed } from "../monitors/core/status";
 
 const MIN = 60_000;
@@ -96,6 +97,8 @@ export async function seedHistory(
   const yearStart = bucketStart("day", now - opts.days * DAY);
   const rawStart = bucketStart("hour", now - opts.rawDays * DAY);
   const hourKeepFrom = now - 90 * DAY;
+  // PostgreSQL: the partitions housekeeping would have made over the year (nothing on SQLite).
+  await ensurePartitions(db, now, { checkResult: rawStart, minuteRollup: rawStart, hourRollup: hourKeepFrom, dayRollup: yearStart });
   let rollupRows = 0;
 
   const plans = monitors.map((m) => ({ m, base: 20 + rng() * 300, eps: episodes(rng, yearStart, now) }));

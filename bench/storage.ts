@@ -48,15 +48,17 @@ async function postgresSizes(db: Db): Promise<SizeFigures> {
   const [{ bytes }] = (await db.$queryRawUnsafe(`SELECT pg_database_size(current_database()) AS bytes`)) as Array<{
     bytes: bigint | number;
   }>;
+  // Partitions (and their indexes) are counted under the table (or index) they belong to.
   const rows = (await db.$queryRawUnsafe(
-    `SELECT c.relname::text AS name, CASE WHEN c.relkind = 'i' THEN pg_relation_size(c.oid) ELSE pg_table_size(c.oid) END AS bytes
+    `SELECT trim(both '"' from coalesce(pg_partition_root(c.oid), c.oid::regclass)::text) AS name,
+            sum(CASE WHEN c.relkind = 'i' THEN pg_relation_size(c.oid) ELSE pg_table_size(c.oid) END)::bigint AS bytes
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
       WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'i')
-      ORDER BY bytes DESC`,
+      GROUP BY 1 ORDER BY bytes DESC`,
   )) as Array<{ name: string; bytes: bigint | number }>;
-  const [{ total }] = (await db.$queryRawUnsafe(`SELECT pg_total_relation_size('"CheckResult"') AS total`)) as Array<{
-    total: bigint | number;
-  }>;
+  const [{ total }] = (await db.$queryRawUnsafe(
+    `SELECT sum(pg_total_relation_size(relid))::bigint AS total FROM pg_partition_tree('"CheckResult"') WHERE isleaf`,
+  )) as Array<{ total: bigint | number }>;
   // Unlike SQLite's VACUUM, PostgreSQL's keeps the files and marks dead rows' space free for
   // reuse: the minute rollups retention deleted leave most of "Rollup" free, for the next ones.
   let freeSpace: SizeFigures["freeSpace"];
@@ -64,16 +66,16 @@ async function postgresSizes(db: Db): Promise<SizeFigures> {
     await db.$executeRawUnsafe("CREATE EXTENSION IF NOT EXISTS pgstattuple");
     freeSpace = [];
     for (const name of ["CheckResult", "Rollup"]) {
-      const [r] = (await db.$queryRawUnsafe(`SELECT table_len, tuple_len, free_percent FROM pgstattuple('"${name}"')`)) as Array<{
-        table_len: bigint | number;
-        tuple_len: bigint | number;
-        free_percent: number;
-      }>;
+      // Over every partition of the table (a plain table is its own one leaf).
+      const [r] = (await db.$queryRawUnsafe(
+        `SELECT sum(s.table_len)::bigint AS table_len, sum(s.tuple_len)::bigint AS tuple_len, sum(s.free_space)::bigint AS free_space
+           FROM pg_partition_tree('"${name}"') p, LATERAL pgstattuple(p.relid) s WHERE p.isleaf`,
+      )) as Array<{ table_len: bigint | number; tuple_len: bigint | number; free_space: bigint | number }>;
       freeSpace.push({
         name,
         mb: round(Number(r.table_len) / 1048576, 2),
         liveMb: round(Number(r.tuple_len) / 1048576, 2),
-        freePercent: round(Number(r.free_percent), 1),
+        freePercent: round((100 * Number(r.free_space)) / Math.max(1, Number(r.table_len)), 1),
       });
     }
   } catch {

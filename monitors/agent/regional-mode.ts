@@ -52,6 +52,7 @@ export class RegionalMode implements AgentMode {
     // Heartbeat monitors are pinged, not probed: no lease, no check (heartbeat/regional-heartbeat-pass.ts judges them).
     const mine = enabled.filter((m) => m.def.kind !== "heartbeat" && (!m.def.regions.length || m.def.regions.includes(this.ctx.region)));
     await this.leases.setMonitors(mine.map((m) => m.id));
+    this.leases.setSlotTimings(new Map(mine.map((m) => [m.id, { intervalMs: m.def.intervalMs, phaseMs: m.def.phaseMs }])));
     probes.setAssignments(
       mine.map((m) => ({ id: m.id, def: m.def })),
       true,

@@ -8,6 +8,7 @@ import { syncConfig, type SyncedMonitor } from "../store/config-sync";
 import type { CheckOutcome, CommittedTransition } from "../evaluate/batch-plan";
 import { startHousekeeping } from "../schedule/housekeeping";
 import { applyRetention, retentionFromEnv } from "../store/retention";
+import { ensurePartitions } from "../store/partitions";
 import { MaintenanceCalendar } from "../maintenance/maintenance-calendar";
 import type { RunProbeOptions } from "../probes/run-probe";
 import { LatencyWindow } from "./latency-window";
@@ -110,6 +111,10 @@ export class StatusAgent {
     }
     const report = await syncConfig(this.opts.db, config);
     this.policy = config.incidents;
+    // PostgreSQL: today's partitions (and rows a migration left in DEFAULT) before the first write.
+    const partitions = await ensurePartitions(this.opts.db);
+    if (partitions.created.length > 0)
+      this.log(`created ${partitions.created.length} time partitions, moved ${partitions.movedFromDefault} rows out of DEFAULT`);
     await materializeSeries(this.opts.db, Date.now(), this.opts.env);
     await this.calendar.refresh(this.opts.db);
     const ctx: AgentModeContext = {
@@ -163,6 +168,7 @@ export class StatusAgent {
       const retention = retentionFromEnv(this.opts.env);
       this.housekeeping = startHousekeeping(
         [
+          { name: "partitions", schedule: "13 * * * *", run: () => ensurePartitions(this.opts.db) },
           { name: "retention", schedule: "17 * * * *", run: () => applyRetention(this.opts.db, retention) },
           { name: "heartbeat-pings", schedule: "19 * * * *", run: () => purgeOldPings(this.opts.db, retention.rawDays) },
           { name: "maintenance-calendar", schedule: "*/15 * * * * *", run: () => this.calendar.refresh(this.opts.db) },

@@ -2,6 +2,7 @@ import { leaseAllowsCheck } from "./lease-validity";
 import { Prisma } from "@prisma/client";
 import type { Db } from "../store/client";
 import { executeSql, querySql } from "../store/raw-sql";
+import { slotContaining } from "../schedule/slots";
 
 export interface LeaseTiming {
   /** How long a claim lasts without renewal: a dead agent's monitors are free this long after its last renewal. */
@@ -24,6 +25,21 @@ export function leaseTimingFromEnv(env: Record<string, string | undefined> = pro
   return { ttlMs, renewEveryMs };
 }
 
+/** When a monitor's checks fall due: slots are k × interval + phase (monitors/schedule/slots.ts). */
+export interface SlotTiming {
+  intervalMs: number;
+  phaseMs: number;
+}
+
+/**
+ * A monitor is given back only once its current slot started at least this long ago, so the probe
+ * thread, which learns of the give-back a moment later, has already started that slot's check.
+ */
+export const HANDOVER_SETTLE_MS = 1000;
+
+/** Monitors checked at most this far apart are handed over in a ramp of one interval (pickGiveBacks). */
+export const RAMP_MAX_INTERVAL_MS = 5 * 60_000;
+
 export interface LeaseTick {
   held: Set<number>;
   claimed: number[];
@@ -42,6 +58,7 @@ export interface LeaseTick {
 export class LeaseManager {
   /** Monitor id -> until when (local clock) this agent may start checks of it. */
   private readonly validUntil = new Map<number, number>();
+  private slotTimings = new Map<number, SlotTiming>();
 
   constructor(
     private readonly db: Db,
@@ -65,6 +82,39 @@ export class LeaseManager {
 
   mayCheck(monitorId: number, now = Date.now()): boolean {
     return leaseAllowsCheck(this.validUntil, monitorId, now);
+  }
+
+  /** The schedule of the monitors, so give-backs can be timed between their checks (see pickGiveBacks). */
+  setSlotTimings(timings: Map<number, SlotTiming>): void {
+    this.slotTimings = timings;
+  }
+
+  /**
+   * Which held monitors to give back this tick, at most `excess`. A monitor goes only when its
+   * current slot started at least HANDOVER_SETTLE_MS ago (its check is under way here) and its next
+   * slot is more than two renewal periods away, so the agent taking it (at its next renewal) holds
+   * it well before then. Monitors checked at least every RAMP_MAX_INTERVAL_MS go only in the renewal
+   * period right after their slot started: over one interval each passes that window once, so the
+   * hand-over ramps in spread by phase and the new agent's first checks come as evenly as the phases
+   * do. Monitors with no known schedule, or intervals too short for a safe moment, can go at any tick.
+   */
+  private pickGiveBacks(held: Iterable<number>, excess: number, now: number): number[] {
+    const renewMs = this.timing.renewEveryMs;
+    const picked: Array<{ id: number; sinceSlot: number }> = [];
+    for (const id of held) {
+      const timing = this.slotTimings.get(id);
+      if (!timing || timing.intervalMs < 3 * renewMs + 2 * HANDOVER_SETTLE_MS) {
+        picked.push({ id, sinceSlot: -1 });
+        continue;
+      }
+      const sinceSlot = now - slotContaining(now, timing.intervalMs, timing.phaseMs);
+      const safe = sinceSlot >= HANDOVER_SETTLE_MS && timing.intervalMs - sinceSlot > 2 * renewMs + HANDOVER_SETTLE_MS;
+      const rampWindow = timing.intervalMs > RAMP_MAX_INTERVAL_MS || sinceSlot < HANDOVER_SETTLE_MS + renewMs;
+      if (safe && rampWindow) picked.push({ id, sinceSlot });
+    }
+    // Unscheduled first (any moment is as good), then the most recently started: the most time ahead.
+    picked.sort((a, b) => a.sinceSlot - b.sinceSlot || b.id - a.id);
+    return picked.slice(0, excess).map((p) => p.id);
   }
 
   /** Makes one lease row per monitor this region probes, and removes rows of monitors it no longer does. */
@@ -106,8 +156,8 @@ export class LeaseManager {
     const share = Math.ceil(Number(monitors) / liveAgents);
 
     const released: number[] = [];
-    if (held.size > share) {
-      released.push(...[...held].sort((a, b) => b - a).slice(0, held.size - share));
+    if (held.size > share) released.push(...this.pickGiveBacks(held, held.size - share, now));
+    if (released.length > 0) {
       // Stop checking them before the rows are free: another agent may claim them as soon as the
       // statement commits, while validUntil would otherwise allow checks until this tick returns.
       for (const id of released) this.validUntil.delete(id);

@@ -7,6 +7,7 @@ export const ADVISORY_LOCKS = {
   configSync: 72_707_101,
   incidentAutomation: 72_707_102,
   maintenanceSeries: 72_707_103,
+  partitions: 72_707_104,
 } as const;
 
 /**

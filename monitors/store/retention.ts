@@ -1,6 +1,8 @@
 import type { Env } from "../config/secrets";
 import type { Db } from "./client";
 import { HOUR_MS } from "../core/duration";
+import { dialectOf } from "./dialect";
+import { dropPartitionsBefore, TIME_PARTITIONED } from "./partitions";
 
 export interface RetentionPolicy {
   rawDays: number;
@@ -26,27 +28,75 @@ export function retentionFromEnv(env: Env = process.env): RetentionPolicy {
   };
 }
 
-/** Deletes raw results (and region checks) and fine rollups past their retention. Coarser buckets already hold their counts. */
-export async function applyRetention(db: Db, policy: RetentionPolicy = DEFAULT_RETENTION, now = Date.now()) {
+/** What one retention pass removed. */
+export interface RetentionReport {
+  /** Rows deleted: raw results, region checks, agents' heartbeats, minute/hour/day rollups. */
+  raw: number;
+  regionChecks: number;
+  agents: number;
+  minute: number;
+  hour: number;
+  day: number;
+  /** PostgreSQL: whole time partitions dropped (their rows are not counted above). */
+  droppedPartitions: string[];
+}
+
+/**
+ * Removes raw results (and region checks) and fine rollups past their retention; coarser buckets
+ * already hold their counts. On PostgreSQL whole time partitions are dropped (monitors/store/
+ * partitions.ts), so a partition is kept until all of it is past the retention; on SQLite rows are
+ * deleted.
+ */
+export async function applyRetention(db: Db, policy: RetentionPolicy = DEFAULT_RETENTION, now = Date.now()): Promise<RetentionReport> {
   const H = HOUR_MS;
   const D = 24 * H;
+  const rawBefore = now - policy.rawDays * D;
+  const cutoffs: Array<[keyof typeof TIME_PARTITIONED, number | null]> = [
+    ["checkResult", rawBefore],
+    ["regionCheck", rawBefore],
+    ["minuteRollup", now - policy.minuteHours * H],
+    ["hourRollup", now - policy.hourDays * D],
+    ["dayRollup", policy.dayDays > 0 ? now - policy.dayDays * D : null],
+  ];
+  // Heartbeats of agents gone for a week: /admin and /metrics list the agents of the last days.
+  const agents = (await db.agent.deleteMany({ where: { lastSeenAt: { lt: new Date(now - 7 * D) } } })).count;
+
+  if (dialectOf(db).provider === "postgresql") {
+    const report: RetentionReport = { raw: 0, regionChecks: 0, agents, minute: 0, hour: 0, day: 0, droppedPartitions: [] };
+    const counts: Record<keyof typeof TIME_PARTITIONED, "raw" | "regionChecks" | "minute" | "hour" | "day"> = {
+      checkResult: "raw",
+      regionCheck: "regionChecks",
+      minuteRollup: "minute",
+      hourRollup: "hour",
+      dayRollup: "day",
+    };
+    for (const [key, before] of cutoffs) {
+      if (before === null) continue;
+      const r = await dropPartitionsBefore(db, TIME_PARTITIONED[key], before);
+      report[counts[key]] += r.deletedFromDefault;
+      report.droppedPartitions.push(...r.dropped);
+    }
+    return report;
+  }
+
   // Per monitor, so each delete walks the (monitor, slot) key instead of scanning the table.
   const monitors = await db.monitor.findMany({ select: { id: true } });
-  let rawCount = 0;
-  let regionCount = 0;
-  const rawBefore = new Date(now - policy.rawDays * D);
+  let raw = 0;
+  let regionChecks = 0;
   for (const m of monitors) {
-    rawCount += (await db.checkResult.deleteMany({ where: { monitorId: m.id, slot: { lt: rawBefore } } })).count;
+    raw += (await db.checkResult.deleteMany({ where: { monitorId: m.id, slot: { lt: new Date(rawBefore) } } })).count;
     // Region checks are raw results too (one per region, when agents run in regions).
-    regionCount += (await db.regionCheck.deleteMany({ where: { monitorId: m.id, slot: { lt: rawBefore } } })).count;
+    regionChecks += (await db.regionCheck.deleteMany({ where: { monitorId: m.id, slot: { lt: new Date(rawBefore) } } })).count;
   }
-  // Heartbeats of agents gone for a week: /admin and /metrics list the agents of the last days.
-  const agents = await db.agent.deleteMany({ where: { lastSeenAt: { lt: new Date(now - 7 * D) } } });
-  const minute = await db.rollup.deleteMany({ where: { resolution: "minute", bucket: { lt: new Date(now - policy.minuteHours * H) } } });
-  const hour = await db.rollup.deleteMany({ where: { resolution: "hour", bucket: { lt: new Date(now - policy.hourDays * D) } } });
-  const day =
-    policy.dayDays > 0
-      ? await db.rollup.deleteMany({ where: { resolution: "day", bucket: { lt: new Date(now - policy.dayDays * D) } } })
-      : { count: 0 };
-  return { raw: rawCount, regionChecks: regionCount, agents: agents.count, minute: minute.count, hour: hour.count, day: day.count };
+  const rollupsBefore = async (resolution: string, before: number | null) =>
+    before === null ? 0 : (await db.rollup.deleteMany({ where: { resolution, bucket: { lt: new Date(before) } } })).count;
+  return {
+    raw,
+    regionChecks,
+    agents,
+    minute: await rollupsBefore("minute", cutoffs[2][1]),
+    hour: await rollupsBefore("hour", cutoffs[3][1]),
+    day: await rollupsBefore("day", cutoffs[4][1]),
+    droppedPartitions: [],
+  };
 }

@@ -389,4 +389,56 @@ describe.skipIf(missing("postgres"))("LeaseManager on PostgreSQL", () => {
     // B's last pass did run once the lock was free.
     expect(await t.db.stateChange.count({ where: { handledAt: null } })).toBe(0);
   });
+  it("a joining agent's share is handed over in one interval, each monitor right after its check: no slot missed or doubled", async () => {
+    // 24 monitors every 60 s with phases 2.5 s apart, the highest ids first (a give-back by id alone
+    // would free monitors due before B's next renewal); production lease timing (renewal every 5 s).
+    const timing: LeaseTiming = { ttlMs: 15_000, renewEveryMs: 5_000 };
+    const interval = 60_000;
+    const ids = await createMonitors(t.db, 24);
+    const slotTimings = new Map(ids.map((id, i) => [id, { intervalMs: interval, phaseMs: (ids.length - 1 - i) * 2_500 }]));
+    const base = Math.ceil(Date.now() / interval) * interval;
+    const agents = {
+      "agent-a": new LeaseManager(t.db, "agent-a", REGION, timing),
+      "agent-b": new LeaseManager(t.db, "agent-b", REGION, timing),
+    };
+    for (const m of Object.values(agents)) {
+      await m.setMonitors(ids);
+      m.setSlotTimings(slotTimings);
+    }
+    // A runs alone from 10 s before `base`; B starts at `base`, its renewals 2.5 s out of step with A's.
+    type Event = { at: number; kind: "tick"; agent: keyof typeof agents } | { at: number; kind: "slot"; id: number };
+    const events: Event[] = [];
+    const end = base + 2 * interval + 10_000;
+    for (let at = base - 10_000; at < end; at += timing.renewEveryMs) events.push({ at, kind: "tick", agent: "agent-a" });
+    for (let at = base + 2_500; at < end; at += timing.renewEveryMs) events.push({ at, kind: "tick", agent: "agent-b" });
+    for (const [id, { phaseMs }] of slotTimings)
+      for (let at = base - interval + phaseMs; at < end; at += interval) if (at > base - 10_000) events.push({ at, kind: "slot", id });
+    // At the same instant a slot is started with what the agents knew just before.
+    events.sort((x, y) => x.at - y.at || (x.kind === "slot" ? -1 : 1));
+
+    const problems: string[] = [];
+    const givenBack: number[] = [];
+    for (const e of events) {
+      if (e.kind === "tick") {
+        await heartbeat(t.db, e.agent, REGION, e.at);
+        const tick = await agents[e.agent].tick(e.at);
+        if (e.agent === "agent-a" && e.at > base) givenBack.push(tick.released.length);
+        // Each given-back monitor has its next slot at least a renewal period and more away.
+        for (const id of tick.released) {
+          const { phaseMs } = slotTimings.get(id)!;
+          const next = Math.ceil((e.at - phaseMs) / interval) * interval + phaseMs;
+          expect(next - e.at).toBeGreaterThan(interval - timing.renewEveryMs - 1_000 - 1);
+        }
+      } else {
+        const checking = Object.entries(agents).filter(([, m]) => m.mayCheck(e.id, e.at));
+        if (checking.length !== 1) problems.push(`monitor ${e.id} slot +${e.at - base} ms: ${checking.length} agents may check`);
+      }
+    }
+    expect(problems).toEqual([]);
+    // Spread over the interval: two phases fall in each renewal period, so at most two go per tick.
+    expect(Math.max(...givenBack)).toBeLessThanOrEqual(2);
+    expect(givenBack.reduce((a, b) => a + b, 0)).toBe(12);
+    expect(agents["agent-a"].heldCount).toBe(12);
+    expect(agents["agent-b"].heldCount).toBe(12);
+  });
 });
