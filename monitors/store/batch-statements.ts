@@ -4,6 +4,7 @@ import type { BatchPlan } from "../evaluate/batch-plan";
 import { storedErrorText } from "../core/error-text";
 import { resultInsertStatements } from "./result-insert";
 import { rollupUpsertStatements } from "./rollup-upsert";
+import { type MonitorStateRow, stateUpsertStatements } from "./state-upsert";
 
 /**
  * The statements that store a plan: raw results, corrections of earlier slots, rollup counters,
@@ -33,20 +34,22 @@ export function batchStatements(db: Db | Prisma.TransactionClient, plan: BatchPl
       }),
     );
   }
+  const states: MonitorStateRow[] = [];
   for (const [monitorId, s] of plan.nextStates) {
     const r = s.last.result;
-    const data = {
+    states.push({
+      monitorId,
       status: s.hysteresis.status,
-      since: s.hysteresis.since === null ? null : new Date(s.hysteresis.since),
-      lastSlot: new Date(s.lastSlot!),
+      since: s.hysteresis.since,
+      lastSlot: s.lastSlot!,
       lastStatus: r.status,
-      lastLatencyMs: r.status === "down" || r.untimed ? null : r.phases.totalMs,
+      lastLatencyMs: r.status === "down" || r.untimed ? null : (r.phases.totalMs ?? null),
       lastLatenessMs: s.last.latenessMs,
-      lastError: storedErrorText(r.error),
-      pending: s.hysteresis.pending as unknown as Prisma.InputJsonValue,
-      ...(r.certExpiresAt ? { certExpiresAt: r.certExpiresAt } : {}),
-    };
-    ops.push(db.monitorState.upsert({ where: { monitorId }, create: { monitorId, ...data }, update: data }));
+      lastError: storedErrorText(r.error) ?? null,
+      pending: s.hysteresis.pending,
+      certExpiresAt: r.certExpiresAt ?? null,
+    });
   }
+  ops.push(...stateUpsertStatements(db, states));
   return ops;
 }
