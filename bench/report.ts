@@ -471,7 +471,7 @@ function renderScaleLateness(out: string[], sl: Any, ok: (pass: boolean) => stri
     );
     if (region.startup)
       out.push(
-        `| slots from the first agent's start to settling (${region.startup.seconds} s): expected / missed / duplicated | ${region.startup.expected.toLocaleString("en")} / ${region.startup.missed} / ${region.startup.duplicated} | |`,
+        `| slots from the first agent's start to settling (${region.startup.seconds} s), hand-overs included: expected / missed / duplicated | ${region.startup.expected.toLocaleString("en")} / ${region.startup.missed} / ${region.startup.duplicated} | none missed or duplicated: ${ok(region.startup.missed === 0 && region.startup.duplicated === 0)} |`,
       );
   }
   out.push(
@@ -491,6 +491,14 @@ function renderScaleLateness(out: string[], sl: Any, ok: (pass: boolean) => stri
       `| PostgreSQL work per second over the window | ${ps.commits.toLocaleString("en")} commits, ${ps.tuplesReturned.toLocaleString("en")} tuples returned (scans), ${ps.leaseRowUpdates.toLocaleString("en")} lease rows updated, ${ps.regionCheckIndexScans.toLocaleString("en")} index scans of RegionCheck | |`,
     );
   out.push("");
+  const missedExamples = [...(region?.startup?.examples ?? []), ...(region?.window?.examples ?? [])];
+  if (missedExamples.length)
+    out.push(
+      `Missed slots (the first ten of the start-up, then of the window): ${missedExamples
+        .map((e: Any) => `monitor ${e.monitorId} at ${e.secondsAfterFirstStart} s after the first start (slot before checked by ${e.before ?? "nobody"}, after by ${e.after ?? "nobody"})`)
+        .join("; ")}.`,
+      "",
+    );
   if (sl.latenessSteps?.length) {
     out.push(
       "Through the window, in 20 s steps of slot time, next to the quorum decision's backlog (region checks not yet decided, the most seen in the step) and the three agents' CPU:",

@@ -460,20 +460,32 @@ export async function benchScaleLateness(
     const firstStarted = Math.min(...agents.map((a) => startedAt(a.out()) ?? Infinity));
     const lastStarted = Math.max(...agents.map((a) => startedAt(a.out()) ?? NaN));
 
-    const present = new Set(checks.map((c) => `${c.monitorId}:${c.slot.getTime()}`));
+    const checkedBy = new Map(checks.map((c) => [`${c.monitorId}:${c.slot.getTime()}`, c.agentId]));
+    const present = checkedBy;
     const bySlug = new Map(monitors.map((m) => [m.slug, m]));
     /** Slots of every monitor in [from, to) that have no region check. */
     const missedIn = (from: number, to: number) => {
       let expected = 0;
       let missed = 0;
+      // The first few, with who checked the slots before and after: a hand-over shows as two agents.
+      const examples: Array<{ monitorId: number; secondsAfterFirstStart: number; before: string | null; after: string | null }> = [];
+      const agentNo = (id: string | undefined) => (id === undefined ? null : `agent ${order.indexOf(id) + 1}`);
       for (const m of monitors) {
         const first = Math.ceil((from - m.phaseMs) / intervalMs) * intervalMs + m.phaseMs;
         for (let s = first; s < to; s += intervalMs) {
           expected += 1;
-          if (!present.has(`${m.id}:${s}`)) missed += 1;
+          if (present.has(`${m.id}:${s}`)) continue;
+          missed += 1;
+          if (examples.length < 10)
+            examples.push({
+              monitorId: m.id,
+              secondsAfterFirstStart: round((s - firstStarted) / 1000, 1),
+              before: agentNo(checkedBy.get(`${m.id}:${s - intervalMs}`)),
+              after: agentNo(checkedBy.get(`${m.id}:${s + intervalMs}`)),
+            });
         }
       }
-      return { expected, missed };
+      return { expected, missed, examples };
     };
     /** Slots in [from, to) the target was asked for more than once. */
     const duplicatedIn = (from: number, to: number) => {

@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
 import { MinHeap } from "./min-heap";
 import { Semaphore } from "./semaphore";
-import { nextSlotAfter } from "./slots";
+import { nextSlotAfter, slotContaining } from "./slots";
 import { preciseNow } from "./clock";
 
 export interface SchedulableMonitor {
@@ -33,6 +33,15 @@ export interface SchedulerOptions {
   now?: () => number;
   onSkip?: (monitorId: number, slot: number, reason: string) => void;
 }
+
+/**
+ * A monitor that joins the set this soon after one of its slots started is checked for that slot
+ * at once (late by that much, and recorded so) rather than from the next one. A lease claimed or an
+ * agent started a few milliseconds after a slot began would otherwise leave that slot to nobody.
+ * Below the leases' hand-over settle time (regions/lease-manager.ts), so a monitor handed over
+ * after its check was started by the giver is never checked twice.
+ */
+export const JOIN_GRACE_MS = 500;
 
 /**
  * Fires each monitor at its aligned slots from one timer over a min-heap.
@@ -72,7 +81,7 @@ export class Scheduler {
     for (const m of list) {
       const prev = this.monitors.get(m.id);
       const keep = prev && prev.intervalMs === m.intervalMs && prev.phaseMs === m.phaseMs;
-      next.set(m.id, { ...m, next: keep ? prev.next : nextSlotAfter(now, m.intervalMs, m.phaseMs) });
+      next.set(m.id, { ...m, next: keep ? prev.next : firstSlot(now, m) });
     }
     this.monitors.clear();
     for (const [id, m] of next) this.monitors.set(id, m);
@@ -154,4 +163,10 @@ export class Scheduler {
     if (abortRunning) this.shutdown.abort();
     await Promise.allSettled([...this.inFlight.values()]);
   }
+}
+
+/** The first slot a monitor joining the set at `now` is checked for (see JOIN_GRACE_MS). */
+export function firstSlot(now: number, m: SchedulableMonitor): number {
+  const current = slotContaining(now, m.intervalMs, m.phaseMs);
+  return now - current <= JOIN_GRACE_MS ? current : nextSlotAfter(now, m.intervalMs, m.phaseMs);
 }
