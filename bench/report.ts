@@ -316,7 +316,7 @@ function renderPgWeb(out: string[], pw: Any) {
   const q = pw.sqlite?.storage;
   out.push("## PostgreSQL: the year of 100 monitors, its uptime query and web throughput", "");
   out.push(
-    `The same year as the storage section (\`bench/seed-history.ts\`, same seed, same store functions) seeded into PostgreSQL (database \`status_bench_year\` through \`@prisma/adapter-pg\`), then \`VACUUM ANALYZE\`. Sizes are \`pg_database_size\` (the whole database, catalog included) and \`pg_total_relation_size\` of \`CheckResult\` (heap, TOAST and indexes). SQLite figures are those of the storage section (${runOf(pw.sqlite?.storageRun)}) and the web section (${runOf(pw.sqlite?.webRun)}).`,
+    `The same year as the storage section (\`bench/seed-history.ts\`, same seed, same store functions) seeded into PostgreSQL (database \`status_bench_year\` through \`@prisma/adapter-pg\`), then \`VACUUM ANALYZE\`. Results, region checks and rollups are in time partitions (README, "Time partitions on PostgreSQL"): the seeder makes the partitions housekeeping would have made over the year, and retention drops whole ones, so a partition is kept until all of it is past the retention (hence a few more raw results and rollups than SQLite keeps). Sizes are \`pg_database_size\` (the whole database, catalog included) and \`pg_total_relation_size\` of \`CheckResult\` summed over its partitions (heap, TOAST and indexes); a partition and its indexes count under their table's and index's names. SQLite figures are those of the storage section (${runOf(pw.sqlite?.storageRun)}) and the web section (${runOf(pw.sqlite?.webRun)}).`,
     "",
   );
   out.push("| figure | SQLite | PostgreSQL | PostgreSQL / SQLite |", "| --- | --- | --- | --- |");
@@ -343,7 +343,7 @@ function renderPgWeb(out: string[], pw: Any) {
         s.freeSpace
           .map((t: Any) => `\`${t.name}\` is ${t.mb} MB, of which ${t.liveMb} MB live rows and ${t.freePercent}% free space`)
           .join("; ") +
-        " (pgstattuple). The free space in `Rollup` is where the minute rollups retention deleted were; new ones fill it again, so the file stays about this size.",
+        " (pgstattuple, summed over the partitions). Before the partitions, retention deleted minute rollups row by row and left 76.6% of `Rollup` free (368 MB for 82 MB of live rows, `npm run bench -- pg-web` on 2026-11-28); dropping whole partitions leaves none.",
       "",
     );
   }
