@@ -495,7 +495,10 @@ function renderScaleLateness(out: string[], sl: Any, ok: (pass: boolean) => stri
   if (missedExamples.length)
     out.push(
       `Missed slots (the first ten of the start-up, then of the window): ${missedExamples
-        .map((e: Any) => `monitor ${e.monitorId} at ${e.secondsAfterFirstStart} s after the first start (slot before checked by ${e.before ?? "nobody"}, after by ${e.after ?? "nobody"})`)
+        .map(
+          (e: Any) =>
+            `monitor ${e.monitorId} at ${e.secondsAfterFirstStart} s after the first start (slot before checked by ${e.before ?? "nobody"}, after by ${e.after ?? "nobody"})`,
+        )
         .join("; ")}.`,
       "",
     );

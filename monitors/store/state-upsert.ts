@@ -38,7 +38,9 @@ const ON_CONFLICT =
   ` ON CONFLICT ("monitorId") DO UPDATE SET ` +
   COLUMNS.slice(1)
     .map((c) =>
-      c === "certExpiresAt" ? `"certExpiresAt" = COALESCE(excluded."certExpiresAt", "MonitorState"."certExpiresAt")` : `"${c}" = excluded."${c}"`,
+      c === "certExpiresAt"
+        ? `"certExpiresAt" = COALESCE(excluded."certExpiresAt", "MonitorState"."certExpiresAt")`
+        : `"${c}" = excluded."${c}"`,
     )
     .join(", ");
 
