@@ -18,8 +18,11 @@ export interface ProbeAssignment {
 export interface ProbeControl {
   /** The monitors this agent probes. `leased`: only those in the latest setLeases, and only while valid. */
   setAssignments(list: ProbeAssignment[], leased: boolean): void;
-  /** Monitor id -> until when (epoch ms) checks of it may start; replaces the previous set. */
-  setLeases(validUntil: ReadonlyMap<number, number>): void;
+  /**
+   * Monitor id -> until when (epoch ms) checks of it may start; replaces the previous set.
+   * `claimedAt`: when the lease pass that produced them ran (Scheduler.setMonitors' heldSince).
+   */
+  setLeases(validUntil: ReadonlyMap<number, number>, claimedAt?: number): void;
   start(): void;
   /** No new checks; resolves once running ones have ended and their outcomes were emitted. */
   stop(): Promise<void>;
@@ -64,9 +67,9 @@ export class ProbeLoop implements ProbeControl {
     this.reschedule();
   }
 
-  setLeases(validUntil: ReadonlyMap<number, number>): void {
+  setLeases(validUntil: ReadonlyMap<number, number>, claimedAt?: number): void {
     this.leases = validUntil;
-    this.reschedule();
+    this.reschedule(claimedAt);
   }
 
   /** Back-pressure from the writer: while held, due slots are skipped (and counted), not queued. */
@@ -83,13 +86,13 @@ export class ProbeLoop implements ProbeControl {
     await this.scheduler.stop();
   }
 
-  private reschedule(): void {
+  private reschedule(heldSince?: number): void {
     const list = [];
     for (const [id, def] of this.defs) {
       if (this.leased && !this.leases.has(id)) continue;
       list.push({ id, intervalMs: def.intervalMs, phaseMs: def.phaseMs });
     }
-    this.scheduler.setMonitors(list);
+    this.scheduler.setMonitors(list, heldSince);
   }
 
   private async check(run: SlotRun, signal: AbortSignal): Promise<void> {

@@ -77,7 +77,7 @@ export class RegionalMode implements AgentMode {
   /** Renew, give back and claim leases; the probes follow what is held. */
   private async renewLeases(): Promise<void> {
     const t = await this.leases.tick();
-    this.probes?.setLeases(this.leases.validity);
+    this.probes?.setLeases(this.leases.validity, t.at);
     if (t.claimed.length || t.released.length || t.lost.length) {
       this.ctx.log(
         `leases in ${this.ctx.region}: ${t.held.size} held (share ${t.share} of ${t.liveAgents} agent(s)); claimed ${t.claimed.length}, gave back ${t.released.length}, lost ${t.lost.length}`,

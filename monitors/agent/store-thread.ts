@@ -138,7 +138,7 @@ export class StoreThread {
         loop.setAssignments(m.list, m.leased);
         break;
       case "leases":
-        loop.setLeases(new Map(m.ids.map((id, i) => [id, m.validUntil[i]])));
+        loop.setLeases(new Map(m.ids.map((id, i) => [id, m.validUntil[i]])), m.claimedAt);
         break;
       case "start-probes":
         loop.start();

@@ -30,8 +30,8 @@ class ProbeThreadPort implements ProbeControl {
     this.send({ type: "assignments", list, leased });
   }
 
-  setLeases(validUntil: ReadonlyMap<number, number>): void {
-    this.send({ type: "leases", ids: [...validUntil.keys()], validUntil: [...validUntil.values()] });
+  setLeases(validUntil: ReadonlyMap<number, number>, claimedAt?: number): void {
+    this.send({ type: "leases", ids: [...validUntil.keys()], validUntil: [...validUntil.values()], claimedAt });
   }
 
   start(): void {

@@ -18,7 +18,7 @@ export type ToStoreThread =
 export type ToProbeThread =
   | { type: "assignments"; list: ProbeAssignment[]; leased: boolean }
   /** Parallel arrays rather than a Map: cheap to copy across every lease renewal. */
-  | { type: "leases"; ids: number[]; validUntil: number[] }
+  | { type: "leases"; ids: number[]; validUntil: number[]; claimedAt?: number }
   | { type: "start-probes" }
   /** Started (or restarted) and ready for outcomes. */
   | { type: "ready" }

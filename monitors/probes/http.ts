@@ -29,6 +29,9 @@ export async function probeHttp(spec: HttpMonitorSpec, ctx: ProbeContext, opts: 
     bodyTimeout: ctx.timeoutMs,
   });
   const details: Record<string, unknown> = {};
+  // Once the last response was read to its end nothing is pending, and close() ends the connection
+  // without what destroy() costs on every check: a ClientDestroyedError and its stack trace.
+  let finished = false;
   try {
     const headers: Record<string, string> = { "user-agent": ctx.userAgent };
     for (const [k, v] of Object.entries(spec.headers)) headers[k.toLowerCase()] = resolveSecret(v, ctx.env);
@@ -74,6 +77,7 @@ export async function probeHttp(spec: HttpMonitorSpec, ctx: ProbeContext, opts: 
         ? await readCapped(res.body as unknown as Readable, spec.max_body_bytes)
         : { bytes: Buffer.alloc(0), truncated: false, size: 0 };
       if (!needsBody) await res.body.dump({ limit: 0 }).catch(() => {});
+      finished = !read.truncated;
       // Stored with every result, so only what is unusual: the size when the cap cut the body.
       if (read.truncated) details.bodyTruncatedAt = read.size;
       const phases = timer.phases();
@@ -123,6 +127,6 @@ export async function probeHttp(spec: HttpMonitorSpec, ctx: ProbeContext, opts: 
     const { errorClass, error } = classifyError(err, ctx.signal.aborted);
     return failure(errorClass, error, timer.phases(), details);
   } finally {
-    dispatcher.destroy().catch(() => {});
+    (finished ? dispatcher.close() : dispatcher.destroy()).catch(() => {});
   }
 }

@@ -41,6 +41,8 @@ export const HANDOVER_SETTLE_MS = 1000;
 export const RAMP_MAX_INTERVAL_MS = 5 * 60_000;
 
 export interface LeaseTick {
+  /** The clock value the tick ran at: its claims hold from then. */
+  at: number;
   held: Set<number>;
   claimed: number[];
   released: number[];
@@ -185,7 +187,7 @@ export class LeaseManager {
     // Checks may start until a renewal is overdue by a full period: by then another agent may own it.
     this.validUntil.clear();
     for (const id of held) this.validUntil.set(id, now + ttlMs - this.timing.renewEveryMs);
-    return { held, claimed, released, lost, liveAgents, share };
+    return { at: now, held, claimed, released, lost, liveAgents, share };
   }
 
   /** Gives every lease back at once (graceful stop), so the others need not wait for expiry. */

@@ -35,15 +35,6 @@ export interface SchedulerOptions {
 }
 
 /**
- * A monitor that joins the set this soon after one of its slots started is checked for that slot
- * at once (late by that much, and recorded so) rather than from the next one. A lease claimed or an
- * agent started a few milliseconds after a slot began would otherwise leave that slot to nobody.
- * Below the leases' hand-over settle time (regions/lease-manager.ts), so a monitor handed over
- * after its check was started by the giver is never checked twice.
- */
-export const JOIN_GRACE_MS = 500;
-
-/**
  * Fires each monitor at its aligned slots from one timer over a min-heap.
  * node-cron resolves to whole seconds, which cannot express per-monitor phase offsets in
  * milliseconds, so cron drives housekeeping and this drives checks.
@@ -74,14 +65,17 @@ export class Scheduler {
     return this.inFlight.size;
   }
 
-  /** Replaces the monitor set; monitors whose interval and phase are unchanged keep their next slot. */
-  setMonitors(list: SchedulableMonitor[]): void {
+  /**
+   * Replaces the monitor set; monitors whose interval and phase are unchanged keep their next slot.
+   * `heldSince`: when this agent took the new monitors (a lease claim); see firstSlot.
+   */
+  setMonitors(list: SchedulableMonitor[], heldSince?: number): void {
     const now = this.now();
     const next = new Map<number, SchedulableMonitor & { next: number }>();
     for (const m of list) {
       const prev = this.monitors.get(m.id);
       const keep = prev && prev.intervalMs === m.intervalMs && prev.phaseMs === m.phaseMs;
-      next.set(m.id, { ...m, next: keep ? prev.next : firstSlot(now, m) });
+      next.set(m.id, { ...m, next: keep ? prev.next : firstSlot(now, m, heldSince) });
     }
     this.monitors.clear();
     for (const [id, m] of next) this.monitors.set(id, m);
@@ -165,8 +159,14 @@ export class Scheduler {
   }
 }
 
-/** The first slot a monitor joining the set at `now` is checked for (see JOIN_GRACE_MS). */
-export function firstSlot(now: number, m: SchedulableMonitor): number {
+/**
+ * The first slot of a monitor joining the set at `now`: the next one, unless the agent has held it
+ * since before the current slot began. A lease is claimed on the store thread and reaches the probe
+ * thread a moment later; a slot that started in between is this agent's and nobody else's, so it
+ * is run at once (late by that moment, and recorded so). A monitor handed over by another agent was
+ * claimed after its current slot began (lease-manager.ts), so that slot is never run twice.
+ */
+export function firstSlot(now: number, m: SchedulableMonitor, heldSince?: number): number {
   const current = slotContaining(now, m.intervalMs, m.phaseMs);
-  return now - current <= JOIN_GRACE_MS ? current : nextSlotAfter(now, m.intervalMs, m.phaseMs);
+  return heldSince !== undefined && current >= heldSince ? current : nextSlotAfter(now, m.intervalMs, m.phaseMs);
 }
