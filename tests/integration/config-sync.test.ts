@@ -19,6 +19,16 @@ describe("config sync", () => {
       "c.yaml",
       {},
     );
+  /** A monitor for the agent-process tests: refused connections every 5 s. */
+  const tcpEvery5s = (slug: string) => ({
+    slug,
+    name: slug.toUpperCase(),
+    kind: "tcp",
+    host: "127.0.0.1",
+    port: 9,
+    interval: "5s",
+    timeout: "1s",
+  });
 
   it("creates, updates, archives with history and restores monitors", async () => {
     const first = await syncConfig(t.db, cfg(["a", "b"]));
@@ -91,11 +101,7 @@ describe("config sync", () => {
   });
 
   it("a SIGHUP that arrives while the agent is still starting is kept for after the start, not fatal", async () => {
-    const file = writeConfig(
-      t.dir,
-      [{ slug: "early1", name: "E1", kind: "tcp", host: "127.0.0.1", port: 9, interval: "5s", timeout: "1s" }],
-      "early.yaml",
-    );
+    const file = writeConfig(t.dir, [tcpEvery5s("early1")], "early.yaml");
     const agent = startAgent(t.url, file);
     // SigCgt in /proc lists the signals a process catches; bit 0 is SIGHUP. Node sets it when the
     // agent installs its handler, which must happen before the store thread's start (config sync,
@@ -122,21 +128,10 @@ describe("config sync", () => {
   }, 30_000);
 
   it("SIGHUP reloads the config; an invalid edit is refused and the running set is kept", async () => {
-    const file = writeConfig(
-      t.dir,
-      [{ slug: "x1", name: "X1", kind: "tcp", host: "127.0.0.1", port: 9, interval: "5s", timeout: "1s" }],
-      "reload.yaml",
-    );
+    const file = writeConfig(t.dir, [tcpEvery5s("x1")], "reload.yaml");
     const agent = startAgent(t.url, file);
     await agent.waitFor(/started in region/);
-    writeConfig(
-      t.dir,
-      [
-        { slug: "x1", name: "X1", kind: "tcp", host: "127.0.0.1", port: 9, interval: "5s", timeout: "1s" },
-        { slug: "x2", name: "X2", kind: "tcp", host: "127.0.0.1", port: 9, interval: "5s", timeout: "1s" },
-      ],
-      "reload.yaml",
-    );
+    writeConfig(t.dir, [tcpEvery5s("x1"), tcpEvery5s("x2")], "reload.yaml");
     agent.child.kill("SIGHUP");
     await agent.waitFor(/reloaded: 1 new/);
     expect(await t.db.monitor.findUnique({ where: { slug: "x2" } })).not.toBeNull();
