@@ -51,13 +51,14 @@ export async function applyRetention(db: Db, policy: RetentionPolicy = DEFAULT_R
   const H = HOUR_MS;
   const D = 24 * H;
   const rawBefore = now - policy.rawDays * D;
-  const cutoffs: Array<[keyof typeof TIME_PARTITIONED, number | null]> = [
-    ["checkResult", rawBefore],
-    ["regionCheck", rawBefore],
-    ["minuteRollup", now - policy.minuteHours * H],
-    ["hourRollup", now - policy.hourDays * D],
-    ["dayRollup", policy.dayDays > 0 ? now - policy.dayDays * D : null],
-  ];
+  // Per table: rows older than this go (null: kept forever).
+  const before: Record<keyof typeof TIME_PARTITIONED, number | null> = {
+    checkResult: rawBefore,
+    regionCheck: rawBefore,
+    minuteRollup: now - policy.minuteHours * H,
+    hourRollup: now - policy.hourDays * D,
+    dayRollup: policy.dayDays > 0 ? now - policy.dayDays * D : null,
+  };
   // Heartbeats of agents gone for a week: /admin and /metrics list the agents of the last days.
   const agents = (await db.agent.deleteMany({ where: { lastSeenAt: { lt: new Date(now - 7 * D) } } })).count;
 
@@ -70,9 +71,10 @@ export async function applyRetention(db: Db, policy: RetentionPolicy = DEFAULT_R
       hourRollup: "hour",
       dayRollup: "day",
     };
-    for (const [key, before] of cutoffs) {
-      if (before === null) continue;
-      const r = await dropPartitionsBefore(db, TIME_PARTITIONED[key], before);
+    for (const key of Object.keys(before) as Array<keyof typeof before>) {
+      const cutoff = before[key];
+      if (cutoff === null) continue;
+      const r = await dropPartitionsBefore(db, TIME_PARTITIONED[key], cutoff);
       report[counts[key]] += r.deletedFromDefault;
       report.droppedPartitions.push(...r.dropped);
     }
@@ -88,15 +90,15 @@ export async function applyRetention(db: Db, policy: RetentionPolicy = DEFAULT_R
     // Region checks are raw results too (one per region, when agents run in regions).
     regionChecks += (await db.regionCheck.deleteMany({ where: { monitorId: m.id, slot: { lt: new Date(rawBefore) } } })).count;
   }
-  const rollupsBefore = async (resolution: string, before: number | null) =>
-    before === null ? 0 : (await db.rollup.deleteMany({ where: { resolution, bucket: { lt: new Date(before) } } })).count;
+  const rollupsBefore = async (resolution: string, cutoff: number | null) =>
+    cutoff === null ? 0 : (await db.rollup.deleteMany({ where: { resolution, bucket: { lt: new Date(cutoff) } } })).count;
   return {
     raw,
     regionChecks,
     agents,
-    minute: await rollupsBefore("minute", cutoffs[2][1]),
-    hour: await rollupsBefore("hour", cutoffs[3][1]),
-    day: await rollupsBefore("day", cutoffs[4][1]),
+    minute: await rollupsBefore("minute", before.minuteRollup),
+    hour: await rollupsBefore("hour", before.hourRollup),
+    day: await rollupsBefore("day", before.dayRollup),
     droppedPartitions: [],
   };
 }
