@@ -9,6 +9,7 @@ import type { Db } from "./client";
 import { dialectOf } from "./dialect";
 import { ADVISORY_LOCKS, lockForTransaction } from "./advisory-lock";
 import { executeSql, querySql } from "./raw-sql";
+import { DAY_MS } from "../core/duration";
 
 export type PartitionUnit = "day" | "month" | "year";
 
@@ -117,7 +118,7 @@ async function createPartition(db: Db, t: TimePartitionedTable, start: number, m
 }
 
 /** How far ahead partitions exist, so a stopped housekeeping pass has days to come back. */
-export const PARTITIONS_AHEAD_MS = 3 * 86_400_000;
+export const PARTITIONS_AHEAD_MS = 3 * DAY_MS;
 
 export interface PartitionPass {
   created: string[];
