@@ -6,13 +6,19 @@ import { dropPartitionsBefore, TIME_PARTITIONED } from "./partitions";
 
 export interface RetentionPolicy {
   rawDays: number;
+  /**
+   * Region checks (agents in regions): read by the quorum decision for seconds and by the monitor
+   * page's region view for an hour, and there are as many as regions per slot, so they are kept
+   * far shorter than the decided results.
+   */
+  regionCheckDays: number;
   minuteHours: number;
   hourDays: number;
   /** 0 keeps day buckets forever. */
   dayDays: number;
 }
 
-export const DEFAULT_RETENTION: RetentionPolicy = { rawDays: 14, minuteHours: 48, hourDays: 90, dayDays: 0 };
+export const DEFAULT_RETENTION: RetentionPolicy = { rawDays: 14, regionCheckDays: 2, minuteHours: 48, hourDays: 90, dayDays: 0 };
 
 function positive(v: string | undefined, fallback: number): number {
   const n = v === undefined ? NaN : Number(v);
@@ -22,6 +28,7 @@ function positive(v: string | undefined, fallback: number): number {
 export function retentionFromEnv(env: Env = process.env): RetentionPolicy {
   return {
     rawDays: positive(env.RETENTION_RAW_DAYS, DEFAULT_RETENTION.rawDays),
+    regionCheckDays: positive(env.RETENTION_REGION_CHECK_DAYS, DEFAULT_RETENTION.regionCheckDays),
     minuteHours: positive(env.RETENTION_MINUTE_HOURS, DEFAULT_RETENTION.minuteHours),
     hourDays: positive(env.RETENTION_HOUR_DAYS, DEFAULT_RETENTION.hourDays),
     dayDays: positive(env.RETENTION_DAY_DAYS, DEFAULT_RETENTION.dayDays),
@@ -51,10 +58,11 @@ export async function applyRetention(db: Db, policy: RetentionPolicy = DEFAULT_R
   const H = HOUR_MS;
   const D = 24 * H;
   const rawBefore = now - policy.rawDays * D;
+  const regionCheckBefore = now - policy.regionCheckDays * D;
   // Per table: rows older than this go (null: kept forever).
   const before: Record<keyof typeof TIME_PARTITIONED, number | null> = {
     checkResult: rawBefore,
-    regionCheck: rawBefore,
+    regionCheck: regionCheckBefore,
     minuteRollup: now - policy.minuteHours * H,
     hourRollup: now - policy.hourDays * D,
     dayRollup: policy.dayDays > 0 ? now - policy.dayDays * D : null,
@@ -87,8 +95,7 @@ export async function applyRetention(db: Db, policy: RetentionPolicy = DEFAULT_R
   let regionChecks = 0;
   for (const m of monitors) {
     raw += (await db.checkResult.deleteMany({ where: { monitorId: m.id, slot: { lt: new Date(rawBefore) } } })).count;
-    // Region checks are raw results too (one per region, when agents run in regions).
-    regionChecks += (await db.regionCheck.deleteMany({ where: { monitorId: m.id, slot: { lt: new Date(rawBefore) } } })).count;
+    regionChecks += (await db.regionCheck.deleteMany({ where: { monitorId: m.id, slot: { lt: new Date(regionCheckBefore) } } })).count;
   }
   const rollupsBefore = async (resolution: string, cutoff: number | null) =>
     cutoff === null ? 0 : (await db.rollup.deleteMany({ where: { resolution, bucket: { lt: new Date(cutoff) } } })).count;

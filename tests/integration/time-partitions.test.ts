@@ -131,6 +131,25 @@ describe.skipIf(missing("postgres"))("time partitions on PostgreSQL", () => {
     expect(await t.db.checkResult.count({ where: { monitorId } })).toBe(0);
   });
 
+  it("region checks are kept two days by default, the decided results fourteen", async () => {
+    const now = Date.now();
+    const threeDaysAgo = now - 3 * DAY - (now % MIN);
+    await writeResults(threeDaysAgo, 1);
+    await t.db.regionCheck.create({
+      data: { monitorId, slot: new Date(threeDaysAgo), region: "eu", agentId: "a", latenessMs: 1, status: "up", totalMs: 20 },
+    });
+    await t.db.regionCheck.create({
+      data: { monitorId, slot: new Date(now - 10 * MIN), region: "eu", agentId: "a", latenessMs: 1, status: "up", totalMs: 20 },
+    });
+    await ensurePartitions(t.db, now, { checkResult: threeDaysAgo, regionCheck: threeDaysAgo });
+    const removed = await applyRetention(t.db, DEFAULT_RETENTION, now);
+    expect(DEFAULT_RETENTION.regionCheckDays).toBe(2);
+    expect(removed.droppedPartitions).toContain(partitionName(TIME_PARTITIONED.regionCheck, partitionStart("day", threeDaysAgo)));
+    expect(removed.droppedPartitions).not.toContain(partitionName(TIME_PARTITIONED.checkResult, partitionStart("day", threeDaysAgo)));
+    expect((await t.db.regionCheck.findMany({ where: { monitorId } })).map((r) => r.slot.getTime())).toEqual([now - 10 * MIN]);
+    expect(await t.db.checkResult.count({ where: { monitorId, slot: new Date(threeDaysAgo) } })).toBe(1);
+  });
+
   it("agents preparing partitions at the same moment make each one once", async () => {
     const others = await Promise.all([openDatabase(t.url), openDatabase(t.url), openDatabase(t.url)]);
     try {
