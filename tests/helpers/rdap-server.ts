@@ -77,7 +77,9 @@ export async function startRdapServer() {
     if (root === "other") return json(res, 200, rdapDomain(name));
     switch (label) {
       case "soon":
-        return json(res, 200, rdapDomain(name, { expiresInDays: 10 }));
+        // Half a day off a whole number: 9 whole days left whether the probe's clock reads a
+        // little before or after this one (at exactly 10 days a shared millisecond made it 10).
+        return json(res, 200, rdapDomain(name, { expiresInDays: 9.5 }));
       case "expired":
         return json(res, 200, rdapDomain(name, { expiresInDays: -3.5, status: ["active", "auto renew period"] }));
       case "redemption":

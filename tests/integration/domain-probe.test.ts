@@ -45,7 +45,7 @@ describe("domain probe against a loopback RDAP server", () => {
     const r = await probe("soon.test");
     expect(r).toMatchObject({ status: "degraded", errorClass: "assertion", details: { daysLeft: 9 } });
     expect(r.error).toMatch(/^domain expires on \d{4}-\d\d-\d\d, in 9 days \(warning from 30 days\)$/);
-    // The window is the monitor's: 5 days of warning make 10 days left fine.
+    // The window is the monitor's: 5 days of warning make 9½ days left fine.
     expect((await probe("soon.test", { expiry_warn_days: 5 })).status).toBe("up");
   });
 
