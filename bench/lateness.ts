@@ -3,10 +3,8 @@
  * loopback HTTP target (in its own process), for one full interval and a bit.
  */
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { stringify } from "yaml";
-import { freshDb, median, processUsage, quantile, round, startBundledAgent, WORK_DIR } from "./util";
+import { freshDb, median, processUsage, quantile, round, startBundledAgent, WORK_DIR, writeHttpMonitorsConfig } from "./util";
 
 const TARGET_SERVER = `
 const http = require("node:http");
@@ -22,19 +20,7 @@ export async function benchLateness(opts: { monitors?: number; seconds?: number 
   const port = await new Promise<number>((resolve) => target.stdout!.once("data", (d) => resolve(Number(String(d).trim()))));
   const { db, url } = await freshDb("lateness");
   const config = join(WORK_DIR, "lateness.yaml");
-  writeFileSync(
-    config,
-    stringify({
-      monitors: Array.from({ length: n }, (_, i) => ({
-        slug: `m-${i}`,
-        name: `M ${i}`,
-        kind: "http",
-        url: `http://127.0.0.1:${port}/${i}`,
-        interval: "60s",
-        timeout: "5s",
-      })),
-    }),
-  );
+  writeHttpMonitorsConfig(config, n, port);
   // The production entry point, as `npm start` runs it.
   const agent = await startBundledAgent(url, config);
   const startUsage = await processUsage(agent.pid!);

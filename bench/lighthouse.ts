@@ -6,17 +6,9 @@
  */
 import { launch } from "chrome-launcher";
 import lighthouse from "lighthouse";
-import { CHROMIUM } from "../tests/helpers/external-parts";
+import { CHROMIUM, CHROMIUM_FLAGS } from "../tests/helpers/external-parts";
 import { startWeb } from "../tests/helpers/web-process";
 
-export const LIGHTHOUSE_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--no-first-run",
-];
 export type Theme = "light" | "dark";
 // Blink's preferred colour scheme (0 is dark): prefers-color-scheme answers dark, as on a phone set to dark.
 const THEME_FLAGS: Record<Theme, string[]> = { light: [], dark: ["--blink-settings=preferredColorScheme=0"] };
@@ -46,7 +38,7 @@ const kib = (bytes: number) => Math.round((bytes / 1024) * 10) / 10;
 export async function lighthouseOnce(url: string, theme: Theme = "light"): Promise<LighthouseRun> {
   const chrome = await launch({
     chromePath: process.env.CHROME_PATH || CHROMIUM,
-    chromeFlags: [...LIGHTHOUSE_FLAGS, ...THEME_FLAGS[theme]],
+    chromeFlags: [...CHROMIUM_FLAGS, ...THEME_FLAGS[theme]],
   });
   try {
     const result = await lighthouse(url, {

@@ -13,12 +13,21 @@
  * decision ran.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { dirname, join } from "node:path";
 import { build } from "esbuild";
-import { stringify } from "yaml";
-import { commandCpuSeconds, freshPgDb, machineTicks, median, processUsage, quantile, round, WORK_DIR } from "./util";
+import {
+  commandCpuSeconds,
+  freshPgDb,
+  machineTicks,
+  median,
+  processUsage,
+  quantile,
+  round,
+  WORK_DIR,
+  writeHttpMonitorsConfig,
+} from "./util";
 import { AGENT_BUILD_OPTIONS, AGENT_BUNDLE, AGENT_NODE_FLAGS, buildAgentIfNeeded } from "../scripts/build-agent.mjs";
 import type { Db } from "../monitors/store/client";
 
@@ -221,19 +230,7 @@ export async function benchScaleLateness(
     db = fresh.db;
     const url = fresh.url;
     const config = join(WORK_DIR, "scale.yaml");
-    writeFileSync(
-      config,
-      stringify({
-        monitors: Array.from({ length: n }, (_, i) => ({
-          slug: `m-${i}`,
-          name: `M ${i}`,
-          kind: "http",
-          url: `http://127.0.0.1:${port}/${i}`,
-          interval: "60s",
-          timeout: "5s",
-        })),
-      }),
-    );
+    writeHttpMonitorsConfig(config, n, port);
     const env = { DATABASE_URL: url, MONITORS_CONFIG: config, CONFIG_WATCH: "0" };
 
     const launch = async (bundle: string) => {

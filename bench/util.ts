@@ -1,4 +1,5 @@
-import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { stringify } from "yaml";
 import { join } from "node:path";
 import { migrate } from "../scripts/migrate.mjs";
 import pg from "pg";
@@ -146,4 +147,21 @@ export async function startBundledAgent(url: string, config: string): Promise<Ch
     await new Promise((r) => setTimeout(r, 100));
   }
   return agent;
+}
+
+/** Writes `file`: `n` http monitors m-0…m-(n-1) at 60 s (timeout 5 s), each on its own path of a loopback target. */
+export function writeHttpMonitorsConfig(file: string, n: number, port: number): void {
+  writeFileSync(
+    file,
+    stringify({
+      monitors: Array.from({ length: n }, (_, i) => ({
+        slug: `m-${i}`,
+        name: `M ${i}`,
+        kind: "http",
+        url: `http://127.0.0.1:${port}/${i}`,
+        interval: "60s",
+        timeout: "5s",
+      })),
+    }),
+  );
 }

@@ -18,6 +18,16 @@ export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL || "postgresql://
 /** Debian's Chromium (never a downloaded browser). */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
+/** Flags every headless Chromium here starts with: without the networking ones it keeps dialling out of this closed network. */
+export const CHROMIUM_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+];
+
 /** What each part is used for, and how to get it. */
 export const ABOUT: Record<Part, { skips: string; get: string }> = {
   postgres: {
