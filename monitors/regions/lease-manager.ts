@@ -1,7 +1,6 @@
 import { leaseAllowsCheck } from "./lease-validity";
-import { Prisma } from "@prisma/client";
 import type { Db } from "../store/client";
-import { executeSql, querySql } from "../store/raw-sql";
+import { type PgSession, type PreparedStatement, pgSession, requirePgPool, utcText } from "../store/pg-direct";
 import { slotContaining } from "../schedule/slots";
 
 export interface LeaseTiming {
@@ -51,6 +50,43 @@ export interface LeaseTick {
   share: number;
 }
 
+const LEASE_ROWS_ADD: PreparedStatement = {
+  name: "lease_rows_add",
+  text: `INSERT INTO "MonitorLease" ("monitorId", "region", "expiresAt")
+         SELECT id, $2::text, $3::timestamp(3) FROM unnest($1::int[]) AS id ON CONFLICT DO NOTHING`,
+};
+const LEASE_ROWS_REMOVE: PreparedStatement = {
+  name: "lease_rows_remove",
+  text: `DELETE FROM "MonitorLease" WHERE "region" = $1 AND NOT ("monitorId" = ANY($2::int[]))`,
+};
+const LEASE_RENEW: PreparedStatement = {
+  name: "lease_renew",
+  text: `UPDATE "MonitorLease" SET "expiresAt" = $1::timestamp(3)
+         WHERE "region" = $2 AND "agentId" = $3 AND "expiresAt" > $4::timestamp(3) RETURNING "monitorId"`,
+};
+const LEASE_SHARE: PreparedStatement = {
+  name: "lease_share",
+  text: `SELECT (SELECT count(*) FROM "Agent" WHERE "region" = $1 AND "lastSeenAt" > $2::timestamp(3)) AS agents,
+                (SELECT count(*) FROM "MonitorLease" WHERE "region" = $1) AS monitors`,
+};
+const LEASE_GIVE_BACK: PreparedStatement = {
+  name: "lease_give_back",
+  text: `UPDATE "MonitorLease" SET "agentId" = NULL, "expiresAt" = $1::timestamp(3)
+         WHERE "region" = $2 AND "agentId" = $3 AND "monitorId" = ANY($4::int[])`,
+};
+const LEASE_CLAIM: PreparedStatement = {
+  name: "lease_claim",
+  text: `UPDATE "MonitorLease" SET "agentId" = $1, "expiresAt" = $2::timestamp(3)
+         WHERE "region" = $3 AND "monitorId" IN (
+           SELECT "monitorId" FROM "MonitorLease" WHERE "region" = $3 AND "expiresAt" <= $4::timestamp(3)
+           ORDER BY "monitorId" LIMIT $5 FOR UPDATE SKIP LOCKED)
+         RETURNING "monitorId"`,
+};
+const LEASE_RELEASE_ALL: PreparedStatement = {
+  name: "lease_release_all",
+  text: `UPDATE "MonitorLease" SET "agentId" = NULL, "expiresAt" = $1::timestamp(3) WHERE "region" = $2 AND "agentId" = $3`,
+};
+
 /**
  * The monitors one agent of a region probes, as rows of MonitorLease on PostgreSQL. Each tick
  * renews this agent's rows, gives back what is above its fair share (so a new agent gets work),
@@ -62,12 +98,17 @@ export class LeaseManager {
   private readonly validUntil = new Map<number, number>();
   private slotTimings = new Map<number, SlotTiming>();
 
+  /** Every renewal runs these statements: straight to `pg`, prepared (store/pg-direct.ts). */
+  private readonly sql: PgSession;
+
   constructor(
-    private readonly db: Db,
+    db: Db,
     private readonly agentId: string,
     private readonly region: string,
     private readonly timing: LeaseTiming = DEFAULT_LEASE_TIMING,
-  ) {}
+  ) {
+    this.sql = pgSession(requirePgPool(db, "Leases"));
+  }
 
   get heldCount(): number {
     return this.validUntil.size;
@@ -121,39 +162,20 @@ export class LeaseManager {
 
   /** Makes one lease row per monitor this region probes, and removes rows of monitors it no longer does. */
   async setMonitors(monitorIds: number[]): Promise<void> {
-    const region = this.region;
-    if (monitorIds.length) {
-      const values = monitorIds.map((id) => Prisma.sql`(${id}, ${region}, ${new Date(0)})`);
-      await executeSql(
-        this.db,
-        Prisma.sql`INSERT INTO "MonitorLease" ("monitorId", "region", "expiresAt") VALUES ${Prisma.join(values)} ON CONFLICT DO NOTHING`,
-      );
-    }
-    await executeSql(
-      this.db,
-      monitorIds.length
-        ? Prisma.sql`DELETE FROM "MonitorLease" WHERE "region" = ${region} AND "monitorId" NOT IN (${Prisma.join(monitorIds)})`
-        : Prisma.sql`DELETE FROM "MonitorLease" WHERE "region" = ${region}`,
-    );
+    await this.sql.query(LEASE_ROWS_ADD, [monitorIds, this.region, utcText(0)]);
+    await this.sql.query(LEASE_ROWS_REMOVE, [this.region, monitorIds]);
   }
 
   async tick(now = Date.now()): Promise<LeaseTick> {
-    const { db, agentId, region } = this;
+    const { sql, agentId, region } = this;
     const { ttlMs } = this.timing;
-    const at = new Date(now);
-    const expires = new Date(now + ttlMs);
-    const renewed = await querySql<Array<{ monitorId: number }>>(
-      db,
-      Prisma.sql`UPDATE "MonitorLease" SET "expiresAt" = ${expires} WHERE "region" = ${region} AND "agentId" = ${agentId} AND "expiresAt" > ${at} RETURNING "monitorId"`,
-    );
-    const held = new Set(renewed.map((r) => Number(r.monitorId)));
+    const at = utcText(now);
+    const expires = utcText(now + ttlMs);
+    const renewed = await sql.query<{ monitorId: number }>(LEASE_RENEW, [expires, region, agentId, at]);
+    const held = new Set(renewed.map((r) => r.monitorId));
     const lost = [...this.validUntil.keys()].filter((id) => !held.has(id));
 
-    const [{ agents, monitors }] = await querySql<Array<{ agents: bigint | number; monitors: bigint | number }>>(
-      db,
-      Prisma.sql`SELECT (SELECT count(*) FROM "Agent" WHERE "region" = ${region} AND "lastSeenAt" > ${new Date(now - ttlMs)}) AS agents,
-                        (SELECT count(*) FROM "MonitorLease" WHERE "region" = ${region}) AS monitors`,
-    );
+    const [{ agents, monitors }] = await sql.query<{ agents: number; monitors: number }>(LEASE_SHARE, [region, utcText(now - ttlMs)]);
     const liveAgents = Math.max(1, Number(agents));
     const share = Math.ceil(Number(monitors) / liveAgents);
 
@@ -163,25 +185,15 @@ export class LeaseManager {
       // Stop checking them before the rows are free: another agent may claim them as soon as the
       // statement commits, while validUntil would otherwise allow checks until this tick returns.
       for (const id of released) this.validUntil.delete(id);
-      await executeSql(
-        db,
-        Prisma.sql`UPDATE "MonitorLease" SET "agentId" = NULL, "expiresAt" = ${at} WHERE "region" = ${region} AND "agentId" = ${agentId} AND "monitorId" IN (${Prisma.join(released)})`,
-      );
+      await sql.query(LEASE_GIVE_BACK, [at, region, agentId, released]);
       for (const id of released) held.delete(id);
     }
     const claimed: number[] = [];
     if (held.size < share) {
-      const rows = await querySql<Array<{ monitorId: number }>>(
-        db,
-        Prisma.sql`UPDATE "MonitorLease" SET "agentId" = ${agentId}, "expiresAt" = ${expires}
-                   WHERE "region" = ${region} AND "monitorId" IN (
-                     SELECT "monitorId" FROM "MonitorLease" WHERE "region" = ${region} AND "expiresAt" <= ${at}
-                     ORDER BY "monitorId" LIMIT ${share - held.size} FOR UPDATE SKIP LOCKED)
-                   RETURNING "monitorId"`,
-      );
+      const rows = await sql.query<{ monitorId: number }>(LEASE_CLAIM, [agentId, expires, region, at, share - held.size]);
       for (const r of rows) {
-        held.add(Number(r.monitorId));
-        claimed.push(Number(r.monitorId));
+        held.add(r.monitorId);
+        claimed.push(r.monitorId);
       }
     }
     // Checks may start until a renewal is overdue by a full period: by then another agent may own it.
@@ -193,9 +205,6 @@ export class LeaseManager {
   /** Gives every lease back at once (graceful stop), so the others need not wait for expiry. */
   async releaseAll(): Promise<void> {
     this.validUntil.clear();
-    await executeSql(
-      this.db,
-      Prisma.sql`UPDATE "MonitorLease" SET "agentId" = NULL, "expiresAt" = ${new Date()} WHERE "region" = ${this.region} AND "agentId" = ${this.agentId}`,
-    );
+    await this.sql.query(LEASE_RELEASE_ALL, [utcText(Date.now()), this.region, this.agentId]);
   }
 }

@@ -1,19 +1,31 @@
 import type { Db } from "../store/client";
-import { multiRowStatements } from "../store/multi-row";
+import { pgSession, requirePgPool } from "../store/pg-direct";
+import { columnArrays, type TypedColumn, unnestInsert } from "../store/unnest";
 import { storedErrorText } from "../core/error-text";
 import type { CheckOutcome } from "../evaluate/batch-plan";
 
-const ROWS_PER_STATEMENT = 500;
-const INSERT = `INSERT INTO "RegionCheck" ("monitorId", "slot", "region", "agentId", "latenessMs", "status", "totalMs", "errorClass", "error") VALUES `;
+const COLUMNS: readonly TypedColumn[] = [
+  ["monitorId", "int"],
+  ["slot", "timestamp(3)"],
+  ["region", "text"],
+  ["agentId", "text"],
+  ["latenessMs", "float8"],
+  ["status", "text"],
+  ["totalMs", "int"],
+  ["errorClass", "text"],
+  ["error", "text"],
+];
+const INSERT = unnestInsert("region_check_insert", "RegionCheck", COLUMNS, " ON CONFLICT DO NOTHING");
 
 /**
  * Stores a batch of an agent's checks in a region as RegionCheck rows; the slot's result is left to
  * the quorum decision. A row already there for (monitor, slot, region) is kept: a slot is stored
- * once per region.
+ * once per region, and a retried batch finds its stored rows and keeps them.
  */
 export function writeRegionChecks(db: Db, agentId: string) {
+  const session = pgSession(requirePgPool(db, "Region checks"));
   return async (batch: CheckOutcome[]): Promise<void> => {
-    const values = batch.map((o) => [
+    const rows = batch.map((o) => [
       o.monitorId,
       new Date(o.slot),
       o.region,
@@ -25,7 +37,6 @@ export function writeRegionChecks(db: Db, agentId: string) {
       o.result.errorClass ?? null,
       storedErrorText(o.result.error),
     ]);
-    // Statement by statement, outside a transaction: a retried batch finds its stored rows and keeps them.
-    for (const statement of multiRowStatements(db, INSERT, values, ROWS_PER_STATEMENT, " ON CONFLICT DO NOTHING")) await statement;
+    if (rows.length) await session.query(INSERT, columnArrays(rows, COLUMNS.length));
   };
 }

@@ -3,6 +3,8 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import pg from "pg";
+import { registerPgPool } from "./pg-direct";
 import { ensureSqliteFolder, resolveDatabaseTarget, type DatabaseTarget } from "./database-url";
 
 export type Db = PrismaClient;
@@ -42,13 +44,18 @@ export async function openDatabase(
     // jit_above_cost and, when compiled, spends ~110 of its ~125 ms compiling (BENCHMARKS.md).
     // A connection string that sets its own options keeps them.
     const options = new URL(target.url).searchParams.has("options") ? undefined : "-c jit=off";
-    const adapter = new PrismaPg({
+    // One pool for Prisma's adapter and the hot path's direct statements (pg-direct.ts).
+    const pool = new pg.Pool({
       connectionString: target.url,
       options,
       max: opts.poolSize ?? Number(process.env.DATABASE_POOL_SIZE || DEFAULT_POOL_SIZE),
     });
+    // An idle connection the server ends (a restart, a dropped test database) is replaced on the
+    // next checkout; unhandled, its error event would end the process.
+    pool.on("error", () => {});
     const { PrismaClient: PostgresPrismaClient } = await loadPostgresClient();
-    const db = new PostgresPrismaClient({ adapter }) as unknown as Db;
+    const db = new PostgresPrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) }) as unknown as Db;
+    registerPgPool(db, pool);
     return { db, target };
   }
   ensureSqliteFolder(target);

@@ -2,17 +2,36 @@ import type { Prisma } from "@prisma/client";
 import type { Db } from "./client";
 import { dialectOf } from "./dialect";
 import { multiRowStatements } from "./multi-row";
+import type { PgSession } from "./pg-direct";
+import { columnArrays, type TypedColumn, unnestInsert } from "./unnest";
 import type { ResultRow } from "../evaluate/batch-plan";
 
 const ROWS_PER_STATEMENT = 500;
-const INSERT = `INSERT INTO "CheckResult" ("monitorId", "slot", "region", "latenessMs", "status", "effective", "totalMs", "dnsMs", "connectMs", "tlsMs", "firstByteMs", "errorClass", "error", "details") VALUES `;
+const COLUMNS: readonly TypedColumn[] = [
+  ["monitorId", "int"],
+  ["slot", "timestamp(3)"],
+  ["region", "text"],
+  ["latenessMs", "float8"],
+  ["status", "text"],
+  ["effective", "text"],
+  ["totalMs", "int"],
+  ["dnsMs", "int"],
+  ["connectMs", "int"],
+  ["tlsMs", "int"],
+  ["firstByteMs", "int"],
+  ["errorClass", "text"],
+  ["error", "text"],
+  ["details", "jsonb"],
+];
+const DETAILS = COLUMNS.length - 1;
+const INSERT = `INSERT INTO "CheckResult" (${COLUMNS.map(([c]) => `"${c}"`).join(", ")}) VALUES `;
+const INSERT_PG = unnestInsert("result_insert", "CheckResult", COLUMNS);
 
 const ms = (v: number | null) => (v === null ? null : Math.round(v));
 
-/** The multi-row INSERT statements of a batch of results (see multiRowStatements). */
-export function resultInsertStatements(db: Db | Prisma.TransactionClient, rows: ResultRow[]) {
-  const { jsonParam: json } = dialectOf(db);
-  const values = rows.map((r) => [
+/** A result's column values; details as JSON text. */
+function resultValues(r: ResultRow): unknown[] {
+  return [
     r.monitorId,
     new Date(r.slot),
     r.region,
@@ -26,7 +45,22 @@ export function resultInsertStatements(db: Db | Prisma.TransactionClient, rows: 
     ms(r.firstByteMs),
     r.errorClass,
     r.error,
-    json(r.details && Object.keys(r.details).length ? JSON.stringify(r.details) : null),
-  ]);
+    r.details && Object.keys(r.details).length ? JSON.stringify(r.details) : null,
+  ];
+}
+
+/** The multi-row INSERT statements of a batch of results (see multiRowStatements). */
+export function resultInsertStatements(db: Db | Prisma.TransactionClient, rows: ResultRow[]) {
+  const { jsonParam } = dialectOf(db);
+  const values = rows.map((r) => {
+    const v = resultValues(r);
+    v[DETAILS] = jsonParam(v[DETAILS] as string | null);
+    return v;
+  });
   return multiRowStatements(db, INSERT, values, ROWS_PER_STATEMENT);
+}
+
+/** The batch's results in one prepared statement on PostgreSQL. */
+export async function insertResultsPg(s: PgSession, rows: ResultRow[]): Promise<void> {
+  if (rows.length) await s.query(INSERT_PG, columnArrays(rows.map(resultValues), COLUMNS.length));
 }

@@ -1,6 +1,7 @@
 import type { Db } from "./client";
 import { planBatch, type CheckOutcome, type CommittedTransition, type LiveState } from "../evaluate/batch-plan";
-import { batchStatements } from "./batch-statements";
+import { batchStatements, writeBatchPg } from "./batch-statements";
+import { pgPoolOf, pgTransaction } from "./pg-direct";
 import { BatchQueue, type BatchQueueOptions } from "./batch-queue";
 
 export type { CheckOutcome, CommittedTransition, LiveState } from "../evaluate/batch-plan";
@@ -27,7 +28,9 @@ export function writeSlotResults(db: Db, states: Map<number, LiveState>, opts: S
     const plan = planBatch(batch, states, opts.isUnderMaintenance);
     counts.skippedDuplicates += plan.skippedDuplicates;
     if (!plan.rows.length) return;
-    await db.$transaction(batchStatements(db, plan));
+    const pool = pgPoolOf(db);
+    if (pool) await pgTransaction(pool, (s) => writeBatchPg(s, plan));
+    else await db.$transaction(batchStatements(db, plan));
     for (const [monitorId, s] of plan.nextStates)
       states.set(monitorId, { hysteresis: s.hysteresis, lastSlot: s.lastSlot, confirm: s.confirm });
     counts.written += plan.rows.length;

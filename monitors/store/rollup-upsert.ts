@@ -3,21 +3,39 @@ import type { Db } from "./client";
 import { HISTOGRAM_COLUMNS } from "../core/histogram";
 import type { RollupDelta } from "../evaluate/rollup-delta";
 import { multiRowStatements } from "./multi-row";
+import type { PgSession } from "./pg-direct";
+import { columnArrays, type TypedColumn, unnestInsert } from "./unnest";
 
 const ROWS_PER_STATEMENT = 400;
-const COUNTERS = ["up", "degraded", "down", "maintenance", "latencyCount", "latencySum", ...HISTOGRAM_COLUMNS];
-const COLUMNS = ["monitorId", "resolution", "bucket", ...COUNTERS, "latencyMin", "latencyMax"];
+const COUNTERS: readonly TypedColumn[] = [
+  ["up", "int"],
+  ["degraded", "int"],
+  ["down", "int"],
+  ["maintenance", "int"],
+  ["latencyCount", "int"],
+  ["latencySum", "float8"],
+  ...HISTOGRAM_COLUMNS.map((c): TypedColumn => [c, "int"]),
+];
+const COLUMNS: readonly TypedColumn[] = [
+  ["monitorId", "int"],
+  ["resolution", "text"],
+  ["bucket", "timestamp(3)"],
+  ...COUNTERS,
+  ["latencyMin", "float8"],
+  ["latencyMax", "float8"],
+];
 
 const q = (c: string) => `"${c}"`;
-const INSERT = `INSERT INTO "Rollup" (${COLUMNS.map(q).join(", ")}) VALUES `;
+const INSERT = `INSERT INTO "Rollup" (${COLUMNS.map(([c]) => q(c)).join(", ")}) VALUES `;
 // ON CONFLICT … DO UPDATE is the native upsert of both SQLite and PostgreSQL.
 const ON_CONFLICT =
   ` ON CONFLICT ("monitorId", "resolution", "bucket") DO UPDATE SET ` +
   [
-    ...COUNTERS.map((c) => `${q(c)} = "Rollup".${q(c)} + excluded.${q(c)}`),
+    ...COUNTERS.map(([c]) => `${q(c)} = "Rollup".${q(c)} + excluded.${q(c)}`),
     `"latencyMin" = CASE WHEN "Rollup"."latencyMin" IS NULL OR excluded."latencyMin" < "Rollup"."latencyMin" THEN excluded."latencyMin" ELSE "Rollup"."latencyMin" END`,
     `"latencyMax" = CASE WHEN "Rollup"."latencyMax" IS NULL OR excluded."latencyMax" > "Rollup"."latencyMax" THEN excluded."latencyMax" ELSE "Rollup"."latencyMax" END`,
   ].join(", ");
+const UPSERT_PG = unnestInsert("rollup_upsert", "Rollup", COLUMNS, ON_CONFLICT);
 
 function rowValues(d: RollupDelta): unknown[] {
   return [
@@ -39,4 +57,9 @@ function rowValues(d: RollupDelta): unknown[] {
 /** Statements that add the deltas to their buckets; run them inside the batch's transaction. */
 export function rollupUpsertStatements(db: Db | Prisma.TransactionClient, deltas: RollupDelta[]) {
   return multiRowStatements(db, INSERT, deltas.map(rowValues), ROWS_PER_STATEMENT, ON_CONFLICT);
+}
+
+/** The same upsert in one prepared statement on PostgreSQL (each bucket appears once in a batch's deltas). */
+export async function upsertRollupsPg(s: PgSession, deltas: RollupDelta[]): Promise<void> {
+  if (deltas.length) await s.query(UPSERT_PG, columnArrays(deltas.map(rowValues), COLUMNS.length));
 }

@@ -2,6 +2,8 @@ import type { Prisma } from "@prisma/client";
 import type { Db } from "./client";
 import { dialectOf } from "./dialect";
 import { multiRowStatements } from "./multi-row";
+import type { PgSession } from "./pg-direct";
+import { columnArrays, type TypedColumn, unnestInsert } from "./unnest";
 
 const ROWS_PER_STATEMENT = 500;
 
@@ -20,38 +22,35 @@ export interface MonitorStateRow {
   certExpiresAt: Date | null;
 }
 
-const COLUMNS = [
-  "monitorId",
-  "status",
-  "since",
-  "lastSlot",
-  "lastStatus",
-  "lastLatencyMs",
-  "lastLatenessMs",
-  "lastError",
-  "pending",
-  "certExpiresAt",
-  "updatedAt",
+const COLUMNS: readonly TypedColumn[] = [
+  ["monitorId", "int"],
+  ["status", "text"],
+  ["since", "timestamp(3)"],
+  ["lastSlot", "timestamp(3)"],
+  ["lastStatus", "text"],
+  ["lastLatencyMs", "float8"],
+  ["lastLatenessMs", "float8"],
+  ["lastError", "text"],
+  ["pending", "jsonb"],
+  ["certExpiresAt", "timestamp(3)"],
+  ["updatedAt", "timestamp(3)"],
 ];
-const INSERT = `INSERT INTO "MonitorState" (${COLUMNS.map((c) => `"${c}"`).join(", ")}) VALUES `;
+const PENDING = 8;
+const INSERT = `INSERT INTO "MonitorState" (${COLUMNS.map(([c]) => `"${c}"`).join(", ")}) VALUES `;
 const ON_CONFLICT =
   ` ON CONFLICT ("monitorId") DO UPDATE SET ` +
   COLUMNS.slice(1)
-    .map((c) =>
+    .map(([c]) =>
       c === "certExpiresAt"
         ? `"certExpiresAt" = COALESCE(excluded."certExpiresAt", "MonitorState"."certExpiresAt")`
         : `"${c}" = excluded."${c}"`,
     )
     .join(", ");
+const UPSERT_PG = unnestInsert("state_upsert", "MonitorState", COLUMNS, ON_CONFLICT);
 
-/**
- * The monitors' states of a batch in multi-row upserts (one statement per 500 monitors) instead of
- * one Prisma upsert per monitor, whose query compiler cost is paid on every check.
- */
-export function stateUpsertStatements(db: Db | Prisma.TransactionClient, rows: MonitorStateRow[]) {
-  const { jsonParam: json } = dialectOf(db);
-  const updatedAt = new Date();
-  const values = rows.map((s) => [
+/** A state's column values; pending as JSON text. */
+function stateValues(s: MonitorStateRow, updatedAt: Date): unknown[] {
+  return [
     s.monitorId,
     s.status,
     s.since === null ? null : new Date(s.since),
@@ -60,9 +59,36 @@ export function stateUpsertStatements(db: Db | Prisma.TransactionClient, rows: M
     s.lastLatencyMs,
     s.lastLatenessMs,
     s.lastError,
-    json(JSON.stringify(s.pending)),
+    JSON.stringify(s.pending),
     s.certExpiresAt,
     updatedAt,
-  ]);
+  ];
+}
+
+/**
+ * The monitors' states of a batch in multi-row upserts (one statement per 500 monitors) instead of
+ * one Prisma upsert per monitor, whose query compiler cost is paid on every check.
+ */
+export function stateUpsertStatements(db: Db | Prisma.TransactionClient, rows: MonitorStateRow[]) {
+  const { jsonParam } = dialectOf(db);
+  const updatedAt = new Date();
+  const values = rows.map((s) => {
+    const v = stateValues(s, updatedAt);
+    v[PENDING] = jsonParam(v[PENDING] as string);
+    return v;
+  });
   return multiRowStatements(db, INSERT, values, ROWS_PER_STATEMENT, ON_CONFLICT);
+}
+
+/** The same upsert in one prepared statement on PostgreSQL. */
+export async function upsertStatesPg(s: PgSession, rows: MonitorStateRow[]): Promise<void> {
+  const updatedAt = new Date();
+  if (rows.length)
+    await s.query(
+      UPSERT_PG,
+      columnArrays(
+        rows.map((r) => stateValues(r, updatedAt)),
+        COLUMNS.length,
+      ),
+    );
 }

@@ -8,6 +8,7 @@ import { LeaseManager, type LeaseTiming } from "@/monitors/regions/lease-manager
 import { ADVISORY_LOCKS } from "@/monitors/store/advisory-lock";
 import { StatusAgent } from "@/monitors/agent/status-agent";
 import { openDatabase, type Db } from "@/monitors/store/client";
+import { pgPoolOf, registerPgPool } from "@/monitors/store/pg-direct";
 
 // The lease manager against a real PostgreSQL, with Agent heartbeat rows written by the test. Ticks
 // get explicit clock values (the manager compares them with the stored expiries and heartbeats),
@@ -126,13 +127,15 @@ describe.skipIf(missing("postgres"))("LeaseManager on PostgreSQL", () => {
     const observed: Array<{ id: number; aMayCheck: boolean }> = [];
     let b!: LeaseManager;
     let watching = false;
-    const watched = new Proxy(t.db, {
+    // Leases are renewed straight through the pg pool (store/pg-direct.ts): A gets a watched pool.
+    const pool = pgPoolOf(t.db)!;
+    const watchedPool = new Proxy(pool, {
       get(target, prop) {
         const value = Reflect.get(target, prop, target);
-        if (prop === "$executeRawUnsafe") {
-          return async (sql: string, ...values: unknown[]) => {
-            const out = await (value as (...a: unknown[]) => Promise<number>).call(target, sql, ...values);
-            if (watching && /SET "agentId" = NULL/.test(sql)) {
+        if (prop === "query") {
+          return async (config: { text: string }, ...rest: unknown[]) => {
+            const out = await (value as (...a: unknown[]) => Promise<unknown>).call(target, config, ...rest);
+            if (watching && /SET "agentId" = NULL/.test(config.text)) {
               watching = false;
               await heartbeat(t.db, "agent-b", REGION, base + 600);
               const bt = await b.tick(base + 600);
@@ -143,7 +146,9 @@ describe.skipIf(missing("postgres"))("LeaseManager on PostgreSQL", () => {
         }
         return typeof value === "function" ? value.bind(target) : value;
       },
-    }) as Db;
+    });
+    const watched = Object.create(t.db) as Db;
+    registerPgPool(watched, watchedPool);
     const a = new LeaseManager(watched, "agent-a", REGION, TIMING);
     b = new LeaseManager(t.db, "agent-b", REGION, TIMING);
     await heartbeat(t.db, "agent-a", REGION, base);
