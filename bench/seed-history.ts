@@ -13,7 +13,7 @@ import { rollupUpsertStatements } from "../monitors/store/rollup-upsert";
 import { bucketStart } from "../monitors/core/buckets";
 import { histogramIndex } from "../monitors/core/histogram";
 import { applyRetention } from "../monitors/store/retention";
-import { ensurePartitions } from "../monitors/store/partitions";
+import { ensurePartitions, packClosedPartitions } from "../monitors/store/partitions";
 import type { Observed } from "../monitors/core/status";
 
 const MIN = 60_000;
@@ -159,5 +159,7 @@ export async function seedHistory(
   await writer.drain();
   writer.close();
   await applyRetention(db, undefined, now);
+  // As the agents' hourly housekeeping would have: indexes of partitions closed a day ago, packed.
+  await packClosedPartitions(db, now);
   return { monitors, rawResults, rollupRows };
 }

@@ -8,7 +8,7 @@ import { syncConfig, type SyncedMonitor } from "../store/config-sync";
 import type { CheckOutcome, CommittedTransition } from "../evaluate/batch-plan";
 import { startHousekeeping } from "../schedule/housekeeping";
 import { applyRetention, retentionFromEnv } from "../store/retention";
-import { ensurePartitions } from "../store/partitions";
+import { ensurePartitions, packClosedPartitions } from "../store/partitions";
 import { MaintenanceCalendar } from "../maintenance/maintenance-calendar";
 import type { RunProbeOptions } from "../probes/run-probe";
 import { LatencyWindow } from "./latency-window";
@@ -169,6 +169,7 @@ export class StatusAgent {
       this.housekeeping = startHousekeeping(
         [
           { name: "partitions", schedule: "13 * * * *", run: () => ensurePartitions(this.opts.db) },
+          { name: "partition-packing", schedule: "23 * * * *", run: () => this.packPartitions() },
           { name: "retention", schedule: "17 * * * *", run: () => applyRetention(this.opts.db, retention) },
           { name: "heartbeat-pings", schedule: "19 * * * *", run: () => purgeOldPings(this.opts.db, retention.rawDays) },
           { name: "maintenance-calendar", schedule: "*/15 * * * * *", run: () => this.calendar.refresh(this.opts.db) },
@@ -243,6 +244,12 @@ export class StatusAgent {
    * Incidents, reminders and maintenance start/end events, run right after a commit that
    * changed a state and every few seconds otherwise.
    */
+  /** PostgreSQL: indexes of partitions no longer written are rebuilt full (store/partitions.ts). */
+  private async packPartitions(): Promise<void> {
+    const packed = await packClosedPartitions(this.opts.db);
+    if (packed.length) this.log(`packed ${packed.length} indexes of closed time partitions`);
+  }
+
   private async automate(): Promise<boolean> {
     const db = this.opts.db;
     const report = await handleStateChanges(db, this.policy, { env: this.opts.env });

@@ -2,12 +2,14 @@ import { Prisma } from "@prisma/client";
 import { dialectOf } from "./dialect";
 import { executeSql } from "./raw-sql";
 
-/** Keys of the transaction-scoped advisory locks the processes take on PostgreSQL. */
+/** Keys of the advisory locks the processes take on PostgreSQL (transaction-scoped unless said). */
 export const ADVISORY_LOCKS = {
   configSync: 72_707_101,
   incidentAutomation: 72_707_102,
   maintenanceSeries: 72_707_103,
   partitions: 72_707_104,
+  /** Session-scoped (REINDEX CONCURRENTLY cannot run in a transaction): see packClosedPartitions. */
+  partitionPacking: 72_707_105,
 } as const;
 
 /**

@@ -8,7 +8,15 @@ import { createMonitors } from "../helpers/regions";
 import { resultWriter, type LiveState } from "@/monitors/store/result-writer";
 import { INITIAL_STATE } from "@/monitors/evaluate/hysteresis";
 import { applyRetention, DEFAULT_RETENTION } from "@/monitors/store/retention";
-import { ensurePartitions, PARTITIONS_AHEAD_MS, partitionName, partitionStart, TIME_PARTITIONED } from "@/monitors/store/partitions";
+import {
+  ensurePartitions,
+  packClosedPartitions,
+  PARTITIONS_AHEAD_MS,
+  partitionName,
+  partitionStart,
+  TIME_PARTITIONED,
+} from "@/monitors/store/partitions";
+import { pgPoolOf } from "@/monitors/store/pg-direct";
 import { uptimeForAll } from "@/monitors/queries/uptime";
 import { openDatabase } from "@/monitors/store/client";
 import { PROVIDERS } from "@/scripts/prisma-schemas.mjs";
@@ -148,6 +156,43 @@ describe.skipIf(missing("postgres"))("time partitions on PostgreSQL", () => {
     expect(removed.droppedPartitions).not.toContain(partitionName(TIME_PARTITIONED.checkResult, partitionStart("day", threeDaysAgo)));
     expect((await t.db.regionCheck.findMany({ where: { monitorId } })).map((r) => r.slot.getTime())).toEqual([now - 10 * MIN]);
     expect(await t.db.checkResult.count({ where: { monitorId, slot: new Date(threeDaysAgo) } })).toBe(1);
+  });
+
+  it("housekeeping packs the indexes of closed partitions once, leaves open ones alone, and keeps every row", async () => {
+    const ids = await createMonitors(t.db, 40, "pack");
+    const now = Date.now();
+    const closedDay = partitionStart("day", now - 3 * DAY);
+    await ensurePartitions(t.db, now, { checkResult: closedDay });
+    // Slot after slot for 40 monitors, as agents write: the key starts with the monitor, so the index splits its pages.
+    const pool = pgPoolOf(t.db)!;
+    await pool.query(
+      `INSERT INTO "CheckResult" ("monitorId", "slot", "region", "latenessMs", "status", "effective")
+       SELECT m, $1::timestamp(3) + make_interval(mins => s), 'default', 1, 'up', 'up'
+       FROM generate_series(0, 1439) AS s, unnest($2::int[]) AS m ORDER BY s, m`,
+      [new Date(closedDay).toISOString(), ids],
+    );
+    const closedIndex = `${partitionName(TIME_PARTITIONED.checkResult, closedDay)}_pkey`;
+    const openIndex = `${partitionName(TIME_PARTITIONED.checkResult, partitionStart("day", now))}_pkey`;
+    const size = async (index: string) =>
+      Number((await pool.query(`SELECT pg_relation_size($1::regclass) AS b`, [`"${index}"`])).rows[0].b);
+    const rows = async () => Number((await pool.query(`SELECT count(*) AS n FROM "CheckResult"`)).rows[0].n);
+    const before = await size(closedIndex);
+    const rowsBefore = await rows();
+
+    const packed = await packClosedPartitions(t.db, now);
+    expect(packed).toContain(closedIndex);
+    expect(packed).not.toContain(openIndex);
+    const after = await size(closedIndex);
+    expect(after, `index of ${rowsBefore} results: ${before} bytes before, ${after} after`).toBeLessThan(before * 0.7);
+    expect(await rows()).toBe(rowsBefore);
+    // Still the partition's key: a duplicate is refused.
+    await expect(
+      pool.query(
+        `INSERT INTO "CheckResult" ("monitorId", "slot", "region", "latenessMs", "status", "effective") VALUES ($1, $2::timestamp(3), 'default', 1, 'up', 'up')`,
+        [ids[0], new Date(closedDay).toISOString()],
+      ),
+    ).rejects.toThrow(/duplicate key/);
+    expect(await packClosedPartitions(t.db, now), "packed once").toEqual([]);
   });
 
   it("agents preparing partitions at the same moment make each one once", async () => {
