@@ -482,6 +482,11 @@ function renderScaleLateness(out: string[], sl: Any, ok: (pass: boolean) => stri
       `| region checks arriving / decided per second in the window | ${sl.quorum.arrivingPerSecond} / ${sl.quorum.decidedPerSecond} | decided at least as fast as they arrive: ${ok(sl.quorum.decidedPerSecond >= sl.quorum.arrivingPerSecond)} |`,
     );
   const c = sl.cpuPercentOfOneCore;
+  const perCheck = sl.agentCpuPerCheckMs;
+  if (perCheck)
+    out.push(
+      `| agents' CPU per check of the window, by thread | ${perCheck.total} ms: probe thread ${perCheck.probe} ms, store thread ${perCheck.store} ms, other threads (V8's collector and compiler helpers, libuv) ${perCheck.helpers} ms | ≤ 1.5 ms: ${ok(perCheck.total <= 1.5)} |`,
+    );
   out.push(
     `| CPU over the window, % of one core | agents ${c.agents}%, PostgreSQL server ${c.postgres}% (all its processes: other clients of the server count too), target ${c.target}%; the whole machine ${c.machine}% of ${c.cores * 100}% (other work ${c.others}%) | |`,
   );

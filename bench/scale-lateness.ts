@@ -23,6 +23,8 @@ import {
   machineTicks,
   median,
   processUsage,
+  threadCpuSeconds,
+  agentThreadCpu,
   quantile,
   round,
   WORK_DIR,
@@ -145,6 +147,18 @@ function startedAt(out: string): number | null {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** CPU milliseconds per check, by thread, summed over the agents. */
+function cpuPerCheck(threads: Array<{ probe: number; store: number; helpers: number }>, checks: number) {
+  const ms = (seconds: number) => round((seconds * 1000) / Math.max(1, checks), 2);
+  const sum = (k: "probe" | "store" | "helpers") => threads.reduce((a, t) => a + t[k], 0);
+  return {
+    probe: ms(sum("probe")),
+    store: ms(sum("store")),
+    helpers: ms(sum("helpers")),
+    total: ms(sum("probe") + sum("store") + sum("helpers")),
+  };
+}
+
 const pct = (cpuSeconds: number, wallMs: number) => round((cpuSeconds / (wallMs / 1000)) * 100, 1);
 const stats = (v: number[]) =>
   v.length
@@ -265,6 +279,7 @@ export async function benchScaleLateness(
     let unsettledAfter = 0;
     let windowStart: number | null = null;
     let startUsage: Array<{ cpuSeconds: number }> = [];
+    let startThreads: Array<Map<number, number>> = [];
     let startPg = 0;
     let startTarget = 0;
     let startMachine = { busy: 0, total: 0 };
@@ -379,6 +394,7 @@ export async function benchScaleLateness(
         settledByCap = !fair;
         windowStart = now;
         startUsage = await Promise.all(agents.map((a) => processUsage(a.child.pid!)));
+        startThreads = agents.map((a) => threadCpuSeconds(a.child.pid!));
         startPg = await commandCpuSeconds("postgres");
         startTarget = (await processUsage(target.pid!)).cpuSeconds;
         startMachine = await machineTicks();
@@ -400,6 +416,7 @@ export async function benchScaleLateness(
     const windowEnd = windowStart! + windowMs;
     const endAt = Date.now();
     const endUsage = await Promise.all(agents.map((a) => processUsage(a.child.pid!)));
+    const endThreads = agents.map((a) => threadCpuSeconds(a.child.pid!));
     const endPg = await commandCpuSeconds("postgres");
     const endTarget = (await processUsage(target.pid!)).cpuSeconds;
     const endMachine = await machineTicks();
@@ -516,6 +533,7 @@ export async function benchScaleLateness(
           ? { monitors: row.monitors, checks: row.checks, latenessP50Ms: row.latenessP50Ms, latenessP99Ms: row.latenessP99Ms }
           : null,
         cpuPercent: pct(endUsage[i].cpuSeconds - startUsage[i].cpuSeconds, wallMs),
+        threadCpuSeconds: agentThreadCpu(a.child.pid!, startThreads[i], endThreads[i]),
         rssMb: { median: round(median(rss[i]), 0), max: round(Math.max(...rss[i]), 0) },
         failedLines: (a.out().match(/failed/g) ?? []).length,
       };
@@ -599,6 +617,11 @@ export async function benchScaleLateness(
         decideDelayMs: stats(decideDelays),
         undecidedOlderThan10sAtEnd: undecidedBacklog,
       },
+      /** The agents' CPU per check of the window, by thread (bench/util.ts agentThreadCpu). */
+      agentCpuPerCheckMs: cpuPerCheck(
+        perAgent.map((p) => p.threadCpuSeconds),
+        windowChecks.length,
+      ),
       cpuPercentOfOneCore: {
         agents: round(
           perAgent.reduce((a, p) => a + p.cpuPercent, 0),

@@ -79,6 +79,35 @@ export async function processUsage(pid: number): Promise<{ cpuSeconds: number; r
   return { cpuSeconds: ticks / 100, rssMb: rss / 1024 };
 }
 
+/** CPU seconds of each thread of a process (Linux /proc/<pid>/task), by thread id. */
+export function threadCpuSeconds(pid: number): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const raw = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+      const stat = raw.slice(raw.lastIndexOf(")") + 2).split(" ");
+      out.set(Number(tid), (Number(stat[11]) + Number(stat[12])) / 100);
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
+/**
+ * An agent's CPU between two threadCpuSeconds readings, by thread: its main thread (the probe
+ * thread), the busiest other thread (the store thread: Node names no threads, so it is told by its
+ * work), and the rest together (V8's garbage collector and compiler helpers, libuv's pool).
+ */
+export function agentThreadCpu(pid: number, before: Map<number, number>, after: Map<number, number>) {
+  const used = [...after].map(([tid, s]) => ({ tid, seconds: s - (before.get(tid) ?? 0) }));
+  const probe = used.find((u) => u.tid === pid)?.seconds ?? 0;
+  const others = used.filter((u) => u.tid !== pid).sort((a, b) => b.seconds - a.seconds);
+  const store = others[0]?.seconds ?? 0;
+  const helpers = others.slice(1).reduce((sum, u) => sum + u.seconds, 0);
+  return { probe, store, helpers };
+}
+
 /** Busy and total jiffies of the whole machine (all cores), from /proc/stat. */
 export async function machineTicks(): Promise<{ busy: number; total: number }> {
   const { readFileSync } = await import("node:fs");

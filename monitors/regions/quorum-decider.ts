@@ -73,11 +73,13 @@ const LOCK_WAITING: PreparedStatement = {
   text: `SELECT "id" FROM "Monitor" WHERE "id" IN (SELECT "monitorId" FROM "RegionCheck" WHERE "decidedAt" IS NULL)
          ORDER BY "id" LIMIT $1 FOR NO KEY UPDATE SKIP LOCKED`,
 };
+// Driven by the locked ids (an index lookup each): "= ANY($1)" let the generic plan of the prepared
+// statement scan all of MonitorState at every pass.
 const MONITORS: PreparedStatement = {
   name: "decide_monitors",
   text: `SELECT m."id", m."timeoutMs", m."confirmDown", m."confirmUp", m."regions", m."quorum", s."status", s."since", s."lastSlot", s."pending"
-         FROM "Monitor" m LEFT JOIN "MonitorState" s ON s."monitorId" = m."id"
-         WHERE m."id" = ANY($1::int[])`,
+         FROM unnest($1::int[]) AS locked("id") JOIN "Monitor" m ON m."id" = locked."id"
+           LEFT JOIN "MonitorState" s ON s."monitorId" = m."id"`,
 };
 const PENDING_CHECKS: PreparedStatement = {
   name: "decide_pending_checks",
