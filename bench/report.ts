@@ -479,7 +479,7 @@ function renderScaleLateness(out: string[], sl: Any, ok: (pass: boolean) => stri
   );
   if (sl.quorum.decidedPerSecond !== undefined)
     out.push(
-      `| region checks arriving / decided per second in the window | ${sl.quorum.arrivingPerSecond} / ${sl.quorum.decidedPerSecond} | decided at least as fast as they arrive: ${ok(sl.quorum.decidedPerSecond >= sl.quorum.arrivingPerSecond)} |`,
+      `| region checks arriving / decided per second in the window | ${sl.quorum.arrivingPerSecond} / ${sl.quorum.decidedPerSecond} | decided as fast as they arrive (within 1%: the window's last slots are decided just after it ends) and none older than 10 s left: ${ok(sl.quorum.decidedPerSecond >= sl.quorum.arrivingPerSecond * 0.99 && sl.quorum.undecidedOlderThan10sAtEnd === 0)} |`,
     );
   const c = sl.cpuPercentOfOneCore;
   const perCheck = sl.agentCpuPerCheckMs;
