@@ -240,16 +240,16 @@ export class StatusAgent {
     this.automation.poke();
   }
 
-  /**
-   * Incidents, reminders and maintenance start/end events, run right after a commit that
-   * changed a state and every few seconds otherwise.
-   */
   /** PostgreSQL: indexes of partitions no longer written are rebuilt full (store/partitions.ts). */
   private async packPartitions(): Promise<void> {
     const packed = await packClosedPartitions(this.opts.db);
     if (packed.length) this.log(`packed ${packed.length} indexes of closed time partitions`);
   }
 
+  /**
+   * Incidents, reminders and maintenance start/end events, run right after a commit that
+   * changed a state and every few seconds otherwise.
+   */
   private async automate(): Promise<boolean> {
     const db = this.opts.db;
     const report = await handleStateChanges(db, this.policy, { env: this.opts.env });

@@ -54,14 +54,6 @@ interface MonitorRow {
   pending: unknown;
 }
 
-/**
- * Turns region checks into slot results. Any agent may run it: each pass locks the monitors it
- * decides (FOR NO KEY UPDATE SKIP LOCKED, which does not block region checks being inserted), so
- * two agents never decide one monitor at once and never wait for each other. A slot is decided
- * when every live region expected for the monitor has reported, or once its deadline (slot +
- * timeout + grace) has passed with whatever regions did report. Slots are decided in order, and
- * the decision runs through the same hysteresis, rollups and state changes as a single agent's.
- */
 const LIVE_REGIONS: PreparedStatement = {
   name: "decide_live_regions",
   text: `SELECT DISTINCT "region" FROM "Agent" WHERE "lastSeenAt" > $1::timestamp(3)`,
