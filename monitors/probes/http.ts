@@ -1,4 +1,4 @@
-import { Agent, request } from "undici";
+import { Client, request } from "undici";
 import type { Readable } from "node:stream";
 import type { HttpMonitorSpec } from "./kinds/http";
 import { resolveSecret } from "./kinds/secret-value";
@@ -17,17 +17,22 @@ export interface HttpProbeOptions {
 
 export async function probeHttp(spec: HttpMonitorSpec, ctx: ProbeContext, opts: HttpProbeOptions = {}): Promise<ProbeResult> {
   const timer = new PhaseTimer();
-  const dispatcher = new Agent({
-    connect: timedConnector(
-      (socket, secure) => timer.watch(socket, secure),
-      { rejectUnauthorized: spec.tls_verify, ca: opts.ca },
-      ctx.timeoutMs,
-    ),
-    // One fresh connection per check, so every result measures DNS, connect and TLS.
-    keepAliveTimeout: 1,
-    headersTimeout: ctx.timeoutMs,
-    bodyTimeout: ctx.timeoutMs,
-  });
+  const connect = timedConnector(
+    (socket, secure) => timer.watch(socket, secure),
+    { rejectUnauthorized: spec.tls_verify, ca: opts.ca },
+    ctx.timeoutMs,
+  );
+  // One fresh connection per check, so every result measures DNS, connect and TLS: a Client of its
+  // own per origin (a redirect may lead to another), without an Agent and its pool around it.
+  const clients = new Map<string, Client>();
+  const clientFor = (origin: string) => {
+    let client = clients.get(origin);
+    if (!client) {
+      client = new Client(origin, { connect, keepAliveTimeout: 1, headersTimeout: ctx.timeoutMs, bodyTimeout: ctx.timeoutMs });
+      clients.set(origin, client);
+    }
+    return client;
+  };
   const details: Record<string, unknown> = {};
   // Once the last response was read to its end nothing is pending, and close() ends the connection
   // without what destroy() costs on every check: a ClientDestroyedError and its stack trace.
@@ -44,7 +49,7 @@ export async function probeHttp(spec: HttpMonitorSpec, ctx: ProbeContext, opts: 
         method: spec.method,
         headers,
         body: spec.body,
-        dispatcher,
+        dispatcher: clientFor(url.origin),
         signal: ctx.signal,
       });
       timer.headersAt = timer.now();
@@ -127,6 +132,6 @@ export async function probeHttp(spec: HttpMonitorSpec, ctx: ProbeContext, opts: 
     const { errorClass, error } = classifyError(err, ctx.signal.aborted);
     return failure(errorClass, error, timer.phases(), details);
   } finally {
-    (finished ? dispatcher.close() : dispatcher.destroy()).catch(() => {});
+    for (const client of clients.values()) (finished ? client.close() : client.destroy()).catch(() => {});
   }
 }

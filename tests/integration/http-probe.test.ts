@@ -128,6 +128,33 @@ describe("http probe against loopback servers", () => {
     expect(notFollowed.status).toBe("up");
   });
 
+  it("a redirect to another origin is followed on a fresh connection there, without the credentials", async () => {
+    const seen: Array<{ authorization?: string; port: number }> = [];
+    const other = await startHttp((req, res) => {
+      seen.push({ authorization: req.headers.authorization, port: req.socket.localPort! });
+      res.end("moved here");
+    });
+    const first = await startHttp((req, res) => {
+      seen.push({ authorization: req.headers.authorization, port: req.socket.localPort! });
+      res.writeHead(302, { location: `${other.url}/landing` });
+      res.end();
+    });
+    try {
+      const r = await probe({
+        url: `${first.url}/start`,
+        headers: { Authorization: "Bearer only-for-the-first" },
+        expect: { body_contains: "moved here" },
+      });
+      expect(r).toMatchObject({ status: "up", details: { httpStatus: 200, redirects: 1 } });
+      expect(seen).toEqual([
+        { authorization: "Bearer only-for-the-first", port: first.port },
+        { authorization: undefined, port: other.port },
+      ]);
+    } finally {
+      await Promise.all([first.close(), other.close()]);
+    }
+  });
+
   it("keyword, regex and JSON failures are down with a clear reason", async () => {
     expect((await probe({ url: `${base.url}/ok`, expect: { body_contains: "nope" } })).error).toBe('body does not contain "nope"');
     expect((await probe({ url: `${base.url}/ok`, expect: { body_regex: "^x" } })).error).toBe("body does not match /^x/");
