@@ -618,9 +618,10 @@ export async function benchScaleLateness(
         undecidedOlderThan10sAtEnd: undecidedBacklog,
       },
       /** The agents' CPU per check of the window, by thread (bench/util.ts agentThreadCpu). */
+      // CPU is read over wallMs (the window and the slack after it), where checks go on at the window's rate.
       agentCpuPerCheckMs: cpuPerCheck(
         perAgent.map((p) => p.threadCpuSeconds),
-        windowChecks.length,
+        windowChecks.length * (wallMs / windowMs),
       ),
       cpuPercentOfOneCore: {
         agents: round(
