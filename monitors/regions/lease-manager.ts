@@ -176,8 +176,8 @@ export class LeaseManager {
     const lost = [...this.validUntil.keys()].filter((id) => !held.has(id));
 
     const [{ agents, monitors }] = await sql.query<{ agents: number; monitors: number }>(LEASE_SHARE, [region, utcText(now - ttlMs)]);
-    const liveAgents = Math.max(1, Number(agents));
-    const share = Math.ceil(Number(monitors) / liveAgents);
+    const liveAgents = Math.max(1, agents);
+    const share = Math.ceil(monitors / liveAgents);
 
     const released: number[] = [];
     if (held.size > share) released.push(...this.pickGiveBacks(held, held.size - share, now));

@@ -104,7 +104,7 @@ export async function decideSlots(db: Db, opts: QuorumDeciderOptions, now = Date
     const mine = await s.query<{ id: number }>(LOCK_WAITING, [MONITORS_PER_PASS]);
     if (!mine.length) return { decided: 0, transitions: [], more: false };
     const more = mine.length === MONITORS_PER_PASS;
-    const locked = mine.map((m) => Number(m.id));
+    const locked = mine.map((m) => m.id);
     // Their state is read by a second statement, whose snapshot is taken once the locks are held.
     // The locking statement's snapshot can predate the commit of the agent that decided them just
     // before (PostgreSQL re-reads only rows that were updated; the monitor row was only locked),

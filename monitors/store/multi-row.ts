@@ -1,5 +1,7 @@
 import { Prisma } from "@prisma/client";
+import { dialectOf } from "./dialect";
 import { executeSql } from "./raw-sql";
+import { columnNames, type TypedColumn } from "./unnest";
 
 type RawCapable = Parameters<typeof executeSql>[0];
 
@@ -15,4 +17,23 @@ export function multiRowStatements(db: RawCapable, head: string, rows: unknown[]
     statements.push(executeSql(db, Prisma.sql`${Prisma.raw(head)}${Prisma.join(tuples)}${Prisma.raw(tail)}`));
   }
   return statements;
+}
+
+/**
+ * multiRowStatements of `INSERT INTO table (columns) VALUES …`, from the same typed column list as
+ * the table's unnest statement: a jsonb column's value (JSON text) is passed as the dialect's JSON
+ * parameter.
+ */
+export function multiRowInsert(
+  db: RawCapable,
+  table: string,
+  columns: readonly TypedColumn[],
+  rows: unknown[][],
+  perStatement: number,
+  tail = "",
+) {
+  const { jsonParam } = dialectOf(db);
+  const json = columns.flatMap(([, type], i) => (type === "jsonb" ? [i] : []));
+  const values = json.length ? rows.map((row) => row.map((v, i) => (json.includes(i) ? jsonParam(v as string | null) : v))) : rows;
+  return multiRowStatements(db, `INSERT INTO "${table}" (${columnNames(columns)}) VALUES `, values, perStatement, tail);
 }

@@ -1,7 +1,6 @@
 import type { Prisma } from "@prisma/client";
 import type { Db } from "./client";
-import { dialectOf } from "./dialect";
-import { multiRowStatements } from "./multi-row";
+import { multiRowInsert } from "./multi-row";
 import type { PgSession } from "./pg-direct";
 import { columnArrays, type TypedColumn, unnestInsert } from "./unnest";
 import type { ResultRow } from "../evaluate/batch-plan";
@@ -23,8 +22,6 @@ const COLUMNS: readonly TypedColumn[] = [
   ["error", "text"],
   ["details", "jsonb"],
 ];
-const DETAILS = COLUMNS.length - 1;
-const INSERT = `INSERT INTO "CheckResult" (${COLUMNS.map(([c]) => `"${c}"`).join(", ")}) VALUES `;
 const INSERT_PG = unnestInsert("result_insert", "CheckResult", COLUMNS);
 
 const ms = (v: number | null) => (v === null ? null : Math.round(v));
@@ -51,13 +48,7 @@ function resultValues(r: ResultRow): unknown[] {
 
 /** The multi-row INSERT statements of a batch of results (see multiRowStatements). */
 export function resultInsertStatements(db: Db | Prisma.TransactionClient, rows: ResultRow[]) {
-  const { jsonParam } = dialectOf(db);
-  const values = rows.map((r) => {
-    const v = resultValues(r);
-    v[DETAILS] = jsonParam(v[DETAILS] as string | null);
-    return v;
-  });
-  return multiRowStatements(db, INSERT, values, ROWS_PER_STATEMENT);
+  return multiRowInsert(db, "CheckResult", COLUMNS, rows.map(resultValues), ROWS_PER_STATEMENT);
 }
 
 /** The batch's results in one prepared statement on PostgreSQL. */

@@ -2,7 +2,7 @@ import type { Prisma } from "@prisma/client";
 import type { Db } from "./client";
 import { HISTOGRAM_COLUMNS } from "../core/histogram";
 import type { RollupDelta } from "../evaluate/rollup-delta";
-import { multiRowStatements } from "./multi-row";
+import { multiRowInsert } from "./multi-row";
 import type { PgSession } from "./pg-direct";
 import { columnArrays, type TypedColumn, unnestInsert } from "./unnest";
 
@@ -26,7 +26,6 @@ const COLUMNS: readonly TypedColumn[] = [
 ];
 
 const q = (c: string) => `"${c}"`;
-const INSERT = `INSERT INTO "Rollup" (${COLUMNS.map(([c]) => q(c)).join(", ")}) VALUES `;
 // ON CONFLICT … DO UPDATE is the native upsert of both SQLite and PostgreSQL.
 const ON_CONFLICT =
   ` ON CONFLICT ("monitorId", "resolution", "bucket") DO UPDATE SET ` +
@@ -56,7 +55,7 @@ function rowValues(d: RollupDelta): unknown[] {
 
 /** Statements that add the deltas to their buckets; run them inside the batch's transaction. */
 export function rollupUpsertStatements(db: Db | Prisma.TransactionClient, deltas: RollupDelta[]) {
-  return multiRowStatements(db, INSERT, deltas.map(rowValues), ROWS_PER_STATEMENT, ON_CONFLICT);
+  return multiRowInsert(db, "Rollup", COLUMNS, deltas.map(rowValues), ROWS_PER_STATEMENT, ON_CONFLICT);
 }
 
 /** The same upsert in one prepared statement on PostgreSQL (each bucket appears once in a batch's deltas). */

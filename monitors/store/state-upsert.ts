@@ -1,7 +1,6 @@
 import type { Prisma } from "@prisma/client";
 import type { Db } from "./client";
-import { dialectOf } from "./dialect";
-import { multiRowStatements } from "./multi-row";
+import { multiRowInsert } from "./multi-row";
 import type { PgSession } from "./pg-direct";
 import { columnArrays, type TypedColumn, unnestInsert } from "./unnest";
 
@@ -35,8 +34,6 @@ const COLUMNS: readonly TypedColumn[] = [
   ["certExpiresAt", "timestamp(3)"],
   ["updatedAt", "timestamp(3)"],
 ];
-const PENDING = 8;
-const INSERT = `INSERT INTO "MonitorState" (${COLUMNS.map(([c]) => `"${c}"`).join(", ")}) VALUES `;
 const ON_CONFLICT =
   ` ON CONFLICT ("monitorId") DO UPDATE SET ` +
   COLUMNS.slice(1)
@@ -70,14 +67,15 @@ function stateValues(s: MonitorStateRow, updatedAt: Date): unknown[] {
  * one Prisma upsert per monitor, whose query compiler cost is paid on every check.
  */
 export function stateUpsertStatements(db: Db | Prisma.TransactionClient, rows: MonitorStateRow[]) {
-  const { jsonParam } = dialectOf(db);
   const updatedAt = new Date();
-  const values = rows.map((s) => {
-    const v = stateValues(s, updatedAt);
-    v[PENDING] = jsonParam(v[PENDING] as string);
-    return v;
-  });
-  return multiRowStatements(db, INSERT, values, ROWS_PER_STATEMENT, ON_CONFLICT);
+  return multiRowInsert(
+    db,
+    "MonitorState",
+    COLUMNS,
+    rows.map((s) => stateValues(s, updatedAt)),
+    ROWS_PER_STATEMENT,
+    ON_CONFLICT,
+  );
 }
 
 /** The same upsert in one prepared statement on PostgreSQL. */
